@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "segflow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "segflow", targets: ["segflow"]),
+        .library(name: "Segflow", targets: ["Segflow"]),
+        .library(name: "PostgresClient", targets: ["PostgresClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libpq, wrapped once: only PostgresClient imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .target(
+            name: "PostgresClient",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A private, throwaway PostgreSQL cluster (initdb + pg_ctl) for the demo, tests and benchmarks.
+        .target(
+            name: "LocalPostgres",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // The SQL that ships with segflow: source schema, output migrations, reference features.
+        .target(
+            name: "SegflowSQL",
+            path: "sql",
+            exclude: ["README.md"],
+            resources: [.copy("source"), .copy("output"), .copy("reference")]
+        ),
+        // The stages, the pipeline file, the generator, the run ledger: everything but argument parsing.
+        .target(
+            name: "Segflow",
+            dependencies: [
+                "PostgresClient",
+                "SegflowSQL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Subcommands; kept apart from the executable so they can be tested.
+        .target(
+            name: "SegflowCLI",
+            dependencies: [
+                "Segflow",
+                "LocalPostgres",
+                "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .executableTarget(name: "segflow", dependencies: ["SegflowCLI"]),
+        .target(
+            name: "SegflowTestSupport",
+            dependencies: ["LocalPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient", "SegflowTestSupport"]
+        ),
+        .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres"]),
+        .testTarget(
+            name: "SegflowTests",
+            dependencies: ["Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
