@@ -1,1 +1,3 @@
 import SegflowCLI
+
+SegflowCommand.main()

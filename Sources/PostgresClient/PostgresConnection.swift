@@ -1,0 +1,196 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One connection to PostgreSQL over libpq. Owns its `PGconn` and frees it exactly once.
+///
+/// A connection is used by one thread at a time (it is not `Sendable`); run parallel work
+/// over several connections. `makeCanceller()` gives a handle another thread may use to
+/// cancel the running statement. Every session starts with `DateStyle=ISO` and
+/// `TimeZone=UTC`, so text results parse the same everywhere.
+public final class PostgresConnection {
+    private(set) var handle: OpaquePointer?
+    public let configuration: PostgresConfiguration
+    public let logger: Logger
+    /// Strings that must never appear in an error message (passwords).
+    let secrets: [String]
+
+    public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "segflow.postgres")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        var secrets: [String] = []
+        if let password = configuration.embeddedPassword, !password.isEmpty { secrets.append(password) }
+        if let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
+        self.secrets = secrets
+
+        // expand_dbname lets `dbname` carry a whole connection string or URI.
+        let keywords = ["dbname", "fallback_application_name", "client_encoding"]
+        let values = [configuration.connectionString, configuration.applicationName, "UTF8"]
+        let connection = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(code: .connectionFailed, message: "could not allocate a libpq connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.scrub(Self.lastErrorMessage(connection), secrets: secrets)
+            PQfinish(connection)
+            throw PostgresError(
+                code: .connectionFailed,
+                message: "could not connect to PostgreSQL (\(configuration.redacted.isEmpty ? "PG* environment" : configuration.redacted)): \(message)"
+            )
+        }
+        handle = connection
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
+            let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+            connection.logger.debug("postgres notice", metadata: ["notice": .string(text)])
+        }, Unmanaged.passUnretained(self).toOpaque())
+        try simpleQuery("set datestyle to 'ISO'; set timezone to 'UTC'; set extra_float_digits to 3")
+    }
+
+    deinit {
+        if let handle { PQfinish(handle) }
+    }
+
+    /// Closes the connection now instead of at deinit.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    public var isOpen: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The server version as an integer, e.g. 150018 for 15.18.
+    public var serverVersion: Int {
+        guard let handle else { return 0 }
+        return Int(PQserverVersion(handle))
+    }
+
+    /// A server parameter reported at connection time (`server_encoding`, `standard_conforming_strings`, …).
+    public func parameterStatus(_ name: String) -> String? {
+        guard let handle, let value = PQparameterStatus(handle, name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Runs one statement with bound parameters and returns its rows.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) throws -> PostgresResult {
+        let handle = try liveHandle()
+        let result = withCStringArray(query.binds) { values in
+            PQexecParams(handle, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
+        }
+        return try checked(result, query: query.sql)
+    }
+
+    /// Runs a script of one or more statements without parameters (migrations, DDL).
+    @discardableResult
+    public func simpleQuery(_ sql: String) throws -> PostgresResult {
+        let handle = try liveHandle()
+        return try checked(PQexec(handle, sql), query: sql)
+    }
+
+    /// A handle that cancels this connection's running statement from any thread.
+    public func makeCanceller() throws -> PostgresCanceller {
+        let handle = try liveHandle()
+        guard let cancel = PQgetCancel(handle) else {
+            throw PostgresError(code: .invalidUsage, message: "cannot create a cancel request for this connection")
+        }
+        return PostgresCanceller(owning: cancel)
+    }
+
+    /// Cancels this session's statements after `milliseconds` (0 turns the limit off).
+    public func setStatementTimeout(milliseconds: Int) throws {
+        try execute("select set_config('statement_timeout', \(String(milliseconds)), false)")
+    }
+
+    // MARK: - Internals shared with the COPY and transaction extensions
+
+    func liveHandle() throws -> OpaquePointer {
+        guard let handle else {
+            throw PostgresError(code: .invalidUsage, message: "the connection is closed")
+        }
+        return handle
+    }
+
+    /// Turns a `PGresult` into a `PostgresResult` or an error; frees it on error.
+    func checked(_ result: OpaquePointer?, query: String) throws -> PostgresResult {
+        guard let result else {
+            throw connectionError(query: query)
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(owning: result)
+        default:
+            let error = makeError(result, query: query)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    /// The error a failed result carries, with SQLSTATE, detail and hint.
+    func makeError(_ result: OpaquePointer, query: String) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let ascii = code.asciiValue, let value = PQresultErrorField(result, Int32(ascii)) else { return nil }
+            return scrub(String(cString: value))
+        }
+        let sqlState = field("C")
+        var message = field("M") ?? scrub(PQresultErrorMessage(result).map { String(cString: $0) } ?? "")
+        if message.isEmpty, let handle { message = scrub(Self.lastErrorMessage(handle)) }
+        if message.isEmpty {
+            let status = PQresultStatus(result)
+            message = "unexpected result status \(String(cString: PQresStatus(status)))"
+        }
+        let code: PostgresError.Code
+        if sqlState == "57014" {
+            code = .cancelled
+        } else if sqlState?.hasPrefix("08") == true || (handle.map { PQstatus($0) != CONNECTION_OK } ?? true) {
+            code = .connectionFailed
+        } else if sqlState == nil {
+            code = .protocolViolation
+        } else {
+            code = .server
+        }
+        return PostgresError(code: code, message: message, sqlState: sqlState, detail: field("D"), hint: field("H"), query: query)
+    }
+
+    func connectionError(query: String?) -> PostgresError {
+        let message = handle.map { scrub(Self.lastErrorMessage($0)) } ?? "the connection is closed"
+        let broken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+        return PostgresError(
+            code: broken ? .connectionFailed : .protocolViolation,
+            message: message.isEmpty ? "lost the connection to PostgreSQL" : message,
+            query: query
+        )
+    }
+
+    func scrub(_ message: String) -> String {
+        Self.scrub(message, secrets: secrets)
+    }
+
+    static func scrub(_ message: String, secrets: [String]) -> String {
+        var text = message
+        for secret in secrets where !secret.isEmpty {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+
+    static func lastErrorMessage(_ connection: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(connection) else { return "" }
+        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Calls `body` with a C array of C strings (nil stays a NULL pointer), freed afterwards.
+func withCStringArray<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    defer { pointers.forEach { free($0) } }
+    return body(pointers.map { $0.map { UnsafePointer($0) } } + [nil])
+}

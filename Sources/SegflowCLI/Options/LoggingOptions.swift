@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// How the executable logs; libraries only take a `Logger`.
+struct LoggingOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case auto, text, json
+    }
+
+    @Option(help: "Minimum log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Log format: text on a terminal, JSON lines otherwise (auto).")
+    var logFormat: Format = .auto
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
+    }
+
+    var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
+
+    /// Bootstraps swift-log once for the process and returns the root logger.
+    func makeLogger(label: String = "segflow") -> Logger {
+        LogBootstrap.bootstrapOnce(level: level, json: logFormat == .json || (logFormat == .auto && isatty(STDERR_FILENO) == 0))
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `segflow` command line: one subcommand per file in `Commands/`.
+public struct SegflowCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "segflow",
+        abstract: "Batch ETL from a store's PostgreSQL data to customer segments and KPI snapshots.",
+        version: SegflowVersion.current,
+        subcommands: [
+            GenerateCommand.self,
+        ]
+    )
+
+    public init() {}
+}
