@@ -35,7 +35,10 @@ extension PipelineFileReader {
             let description = fields["description"].flatMap { string($0.value, "description", allowEmpty: true) }
             let primary = fields["primary"].flatMap { bool($0.value, "primary") } ?? false
             let exclusive = fields["exclusive"].flatMap { bool($0.value, "exclusive") }
-            if primary, let key { primaries.append((key, fields["primary"]?.key.mark)) }
+            if primary {
+                // Counted even when the key itself is invalid, so no second error appears.
+                primaries.append((key ?? keyNode?.scalar?.string ?? "?", fields["primary"]?.key.mark))
+            }
 
             var kind: SegmentationDefinition.Kind?
             switch (fields["segments"], fields["family"]) {
