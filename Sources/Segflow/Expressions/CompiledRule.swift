@@ -48,7 +48,7 @@ public struct CompiledRule: Sendable {
     /// Runs the program over `rows` (at most `registers.batchSize` of them) and returns the
     /// result register: 1 true, 0 false, NaN null, for each row in order.
     func run(rows: Range<Int>, registers: RegisterFile) -> UnsafeMutablePointer<Double> {
-        registers.reserve(registerCount)
+        registers.reserve(registerCount + 1)  // one spare for normalising boolean columns
         let n = min(rows.count, registers.batchSize)
         let start = rows.lowerBound
         for instruction in instructions {
@@ -84,15 +84,40 @@ public struct CompiledRule: Sendable {
                 Self.arithmetic(op, registers.register(d), registers.register(a), registers.register(b), n)
             case .compare(let op, let d, let a, let b):
                 Self.compare(op, registers.register(d), registers.register(a), registers.register(b), n)
+            case .compareConstant(let op, let d, let a, let constant):
+                Self.compare(op, registers.register(d), UnsafePointer(registers.register(a)), constant, n)
+            case .compareColumn(let op, let d, let column, let constant, let boolean):
+                let out = registers.register(d)
+                column.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress, source.count >= start + n else {
+                        out.update(repeating: .nan, count: n)
+                        return
+                    }
+                    if boolean {
+                        // Booleans are stored as 0/1 but any non-zero counts as true.
+                        let normalised = registers.register(registerCount)
+                        for i in 0..<n {
+                            let value = base[start + i]
+                            normalised[i] = value != 0 && !value.isNaN ? 1 : value
+                        }
+                        Self.compare(op, out, UnsafePointer(normalised), constant, n)
+                    } else {
+                        Self.compare(op, out, base + start, constant, n)
+                    }
+                }
             case .and(let d, let a, let b):
                 let out = registers.register(d), x = registers.register(a), y = registers.register(b)
                 for i in 0..<n {
-                    out[i] = (x[i] == 0 || y[i] == 0) ? 0 : ((x[i].isNaN || y[i].isNaN) ? .nan : 1)
+                    // On {0, 1, NaN}: the product, except that false beats null.
+                    let product = x[i] * y[i]
+                    out[i] = (x[i] == 0) || (y[i] == 0) ? 0 : product
                 }
             case .or(let d, let a, let b):
                 let out = registers.register(d), x = registers.register(a), y = registers.register(b)
                 for i in 0..<n {
-                    out[i] = (x[i] == 1 || y[i] == 1) ? 1 : ((x[i].isNaN || y[i].isNaN) ? .nan : 0)
+                    // On {0, 1, NaN}: the larger, except that true beats null.
+                    let sum = x[i] + y[i]
+                    out[i] = (x[i] == 1) || (y[i] == 1) ? 1 : sum
                 }
             case .not(let d, let a):
                 let out = registers.register(d), x = registers.register(a)
@@ -155,6 +180,20 @@ public struct CompiledRule: Sendable {
         case .divide: for i in 0..<n { out[i] = y[i] == 0 ? .nan : x[i] / y[i] }
         }
         // inf - inf and 0 * inf give NaN, which already reads as null.
+    }
+
+    private static func compare(_ op: TypedExpression.ComparisonOperator, _ out: UnsafeMutablePointer<Double>,
+                                _ x: UnsafePointer<Double>, _ y: Double, _ n: Int) {
+        // x - x is 0, or NaN for null, so adding it turns the result into null where x is.
+        // (An infinite x would also read as null; features are finite.)
+        switch op {
+        case .equal: for i in 0..<n { out[i] = (x[i] == y ? 1 : 0) + (x[i] - x[i]) }
+        case .notEqual: for i in 0..<n { out[i] = (x[i] != y ? 1 : 0) + (x[i] - x[i]) }
+        case .less: for i in 0..<n { out[i] = (x[i] < y ? 1 : 0) + (x[i] - x[i]) }
+        case .lessEqual: for i in 0..<n { out[i] = (x[i] <= y ? 1 : 0) + (x[i] - x[i]) }
+        case .greater: for i in 0..<n { out[i] = (x[i] > y ? 1 : 0) + (x[i] - x[i]) }
+        case .greaterEqual: for i in 0..<n { out[i] = (x[i] >= y ? 1 : 0) + (x[i] - x[i]) }
+        }
     }
 
     private static func compare(_ op: TypedExpression.ComparisonOperator, _ out: UnsafeMutablePointer<Double>,

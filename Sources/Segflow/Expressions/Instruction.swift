@@ -14,6 +14,11 @@ enum Instruction: Sendable {
     case round(Int, Int, digits: Int?)
     case arithmetic(TypedExpression.ArithmeticOperator, Int, Int, Int)
     case compare(TypedExpression.ComparisonOperator, Int, Int, Int)
+    /// `register op constant`, one pass.
+    case compareConstant(TypedExpression.ComparisonOperator, Int, Int, Double)
+    /// `feature op constant` straight from the column: the most common rule leaf, one pass
+    /// instead of load, fill and compare.
+    case compareColumn(TypedExpression.ComparisonOperator, Int, [Double], Double, boolean: Bool)
     case and(Int, Int, Int)
     case or(Int, Int, Int)
     case not(Int, Int)

@@ -57,6 +57,7 @@ struct ProgramBuilder {
         case .isNull(let operand) where operand.type == .text:
             return append { .rowwise($0, node) }
         case .compare(let op, let left, let right):
+            if let fused = compareWithConstant(op, left, right) { return fused }
             let a = emit(left)
             let b = emit(right)
             return append { .compare(op, $0, a, b) }
@@ -90,6 +91,35 @@ struct ProgramBuilder {
                 return append { .fill($0, .nan) }  // text-typed; unreachable after type checking
             }
         }
+    }
+
+    /// `x op c` or `c op x` with a snapshot constant `c`, fused into one instruction.
+    private mutating func compareWithConstant(_ comparison: TypedExpression.ComparisonOperator, _ left: TypedExpression,
+                                              _ right: TypedExpression) -> Int? {
+        func constant(_ node: TypedExpression) -> Double? {
+            let dependencies = node.featureDependencies
+            guard dependencies.numeric.isEmpty, dependencies.text.isEmpty else { return nil }
+            return interpreter.evaluate(node) { _ in .null }.columnar
+        }
+        let op: TypedExpression.ComparisonOperator
+        let variable: TypedExpression
+        let value: Double
+        if let constantRight = constant(right) {
+            (op, variable, value) = (comparison, left, constantRight)
+        } else if let constantLeft = constant(left) {
+            (op, variable, value) = (comparison.mirrored, right, constantLeft)  // `c < x` is `x > c`
+        } else {
+            return nil
+        }
+        if value.isNaN {
+            return append { .fill($0, .nan) }  // comparing with null is null for every row
+        }
+        if case .feature(let index, let type) = variable, type != .text {
+            let column = context.columns.numbers[index]
+            return append { .compareColumn(op, $0, column, value, boolean: type == .boolean) }
+        }
+        let a = emit(variable)
+        return append { .compareConstant(op, $0, a, value) }
     }
 
     /// A boolean over one text feature: evaluate it once per distinct value (and null).

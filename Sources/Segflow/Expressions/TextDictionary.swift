@@ -10,15 +10,25 @@ public struct TextDictionary: Sendable, Hashable {
 
     public init(_ column: [String?]) {
         var firstSeen: [String: Int32] = [:]
+        // Segment-style columns have few values: comparing against them beats hashing.
+        var few: [String] = []
+        let fewLimit = 24
         var provisional = [Int32](repeating: -1, count: column.count)
-        for (row, value) in column.enumerated() {
+        rows: for (row, value) in column.enumerated() {
             guard let value else { continue }
+            if firstSeen.count <= fewLimit {
+                for (code, known) in few.enumerated() where known == value {
+                    provisional[row] = Int32(code)
+                    continue rows
+                }
+            }
             if let code = firstSeen[value] {
                 provisional[row] = code
             } else {
                 let code = Int32(firstSeen.count)
                 firstSeen[value] = code
                 provisional[row] = code
+                if firstSeen.count <= fewLimit { few.append(value) }
             }
         }
         let sorted = firstSeen.keys.sorted()

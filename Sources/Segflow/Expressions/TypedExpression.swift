@@ -21,6 +21,17 @@ indirect enum TypedExpression: Sendable, Hashable {
 
     enum ComparisonOperator: Sendable, Hashable {
         case equal, notEqual, less, lessEqual, greater, greaterEqual
+
+        /// The operator with its operands swapped: `a < b` is `b > a`.
+        var mirrored: ComparisonOperator {
+            switch self {
+            case .equal, .notEqual: self
+            case .less: .greater
+            case .lessEqual: .greaterEqual
+            case .greater: .less
+            case .greaterEqual: .lessEqual
+            }
+        }
     }
 
     var type: ValueType {

@@ -60,15 +60,21 @@ public struct SegmentAssigner: Sendable {
         let partitions = Parallel.partitions(rows: rowCount, count: workerCount)
         let pairs = PartitionPairs(partitions: partitions.count, segmentations: plans.count)
         let batchSize = batchSize
+        let maxOverlayRules = plans.reduce(0) { widest, plan in
+            if case .everyMatch(let rules) = plan { return max(widest, rules.count) }
+            return widest
+        }
 
         Parallel.forEach(partitions.count) { partition in
             let registers = RegisterFile(batchSize: batchSize)
+            var flags = [UInt8](repeating: 0, count: batchSize * max(8, maxOverlayRules))
             var local: [(rows: [Int32], segments: [Int32])] = plans.map { _ in ([], []) }
             var start = partitions[partition].lowerBound
             while start < partitions[partition].upperBound {
                 let rows = start..<min(start + batchSize, partitions[partition].upperBound)
                 for (index, plan) in plans.enumerated() {
-                    Self.run(plan, rows: rows, registers: registers, output: shared[index], pairs: &local[index])
+                    Self.run(plan, rows: rows, registers: registers, output: shared[index], flags: &flags,
+                             pairs: &local[index])
                 }
                 start = rows.upperBound
             }
@@ -100,37 +106,68 @@ public struct SegmentAssigner: Sendable {
     }
 
     private static func run(_ plan: Plan, rows: Range<Int>, registers: RegisterFile, output: SharedBuffer<Int32>,
-                            pairs: inout (rows: [Int32], segments: [Int32])) {
+                            flags: inout [UInt8], pairs: inout (rows: [Int32], segments: [Int32])) {
         let n = rows.count
+        let first = rows.lowerBound
         switch plan {
         case .firstMatch(let rules):
+            // Branch-free: a row takes the rule if it is true and the row is still open.
             var remaining = n
             for (ruleIndex, rule) in rules.enumerated() {
                 let result = rule.run(rows: rows, registers: registers)
-                for i in 0..<n where result[i] == 1 && output[rows.lowerBound + i] < 0 {
-                    output[rows.lowerBound + i] = Int32(ruleIndex)
-                    remaining -= 1
+                let index = Int32(ruleIndex)
+                var taken: Int32 = 0
+                for i in 0..<n {
+                    let current = output[first + i]
+                    let open = current >> 31  // -1 while unassigned (-1), else 0
+                    let take = open & (result[i] == 1 ? -1 : 0)
+                    output[first + i] = (current & ~take) | (index & take)
+                    taken &-= take
                 }
+                remaining -= Int(taken)
                 if remaining == 0 { break }  // the whole batch is placed; skip the remaining rules
             }
-        case .everyMatch(let rules):
-            var matches = [[Bool]](repeating: [], count: rules.count)
-            for (ruleIndex, rule) in rules.enumerated() {
-                let result = rule.run(rows: rows, registers: registers)
-                matches[ruleIndex] = (0..<n).map { result[$0] == 1 }
+        case .everyMatch(let rules) where rules.count <= 64:
+            // One bit per rule per row, then pairs out in row order, one branch per membership.
+            flags.withUnsafeMutableBytes { raw in
+                let masks = raw.bindMemory(to: UInt64.self)
+                for i in 0..<n { masks[i] = 0 }
+                for (ruleIndex, rule) in rules.enumerated() {
+                    let result = rule.run(rows: rows, registers: registers)
+                    let bit = UInt64(1) << UInt64(ruleIndex)
+                    for i in 0..<n { masks[i] |= result[i] == 1 ? bit : 0 }
+                }
+                for i in 0..<n {
+                    var mask = masks[i]
+                    while mask != 0 {
+                        pairs.rows.append(Int32(first + i))
+                        pairs.segments.append(Int32(mask.trailingZeroBitCount))
+                        mask &= mask - 1
+                    }
+                }
             }
-            for i in 0..<n {
-                for ruleIndex in 0..<rules.count where matches[ruleIndex][i] {
-                    pairs.rows.append(Int32(rows.lowerBound + i))
-                    pairs.segments.append(Int32(ruleIndex))
+        case .everyMatch(let rules):
+            // Rule by rule into a flag matrix, then row by row out, so pairs come sorted by row.
+            flags.withUnsafeMutableBufferPointer { matrix in
+                for (ruleIndex, rule) in rules.enumerated() {
+                    let result = rule.run(rows: rows, registers: registers)
+                    let offset = ruleIndex * n
+                    for i in 0..<n { matrix[offset + i] = result[i] == 1 ? 1 : 0 }
+                }
+                for i in 0..<n {
+                    for ruleIndex in 0..<rules.count where matrix[ruleIndex * n + i] != 0 {
+                        pairs.rows.append(Int32(first + i))
+                        pairs.segments.append(Int32(ruleIndex))
+                    }
                 }
             }
         case .family(let codes, let filter):
-            let result = filter?.run(rows: rows, registers: registers)
-            for i in 0..<n {
-                let code = codes[rows.lowerBound + i]
-                if code >= 0, result.map({ $0[i] == 1 }) ?? true {
-                    output[rows.lowerBound + i] = code
+            codes.withUnsafeBufferPointer { codes in
+                if let filter {
+                    let result = filter.run(rows: rows, registers: registers)
+                    for i in 0..<n where codes[first + i] >= 0 && result[i] == 1 { output[first + i] = codes[first + i] }
+                } else {
+                    for i in 0..<n where codes[first + i] >= 0 { output[first + i] = codes[first + i] }
                 }
             }
         }

@@ -130,6 +130,9 @@ import Testing
             "least(recency_days, frequency * 30) < median(recency_days) and lower(country) = 'at'",
             "country = top_product_line or (frequency - 3) * 2 > stddev(frequency)",
             "-recency_days > -90 and abs(frequency - 5) <= 2 and greatest(recency_days, 100) = 100",
+            "100 <= monetary and 3 > frequency and (null < frequency) is null",
+            "newsletter_opt_in = true or false != newsletter_opt_in or monetary = null",
+            "country in ('DE', null) or frequency in (1, 2, 3) or frequency not in (4, null)",
         ]
         for rule in rules {
             #expect(try FeatureTable.evaluate(rule, rows) == FeatureTable.interpret(rule, rows), "\(rule)")

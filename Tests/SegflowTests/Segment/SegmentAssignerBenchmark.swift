@@ -32,7 +32,20 @@ struct SegmentAssignerBenchmark {
             print("benchmark: \(rowCount) rows x \(ruleCount) rules, \(workers) worker(s): "
                 + String(format: "%.3f s", seconds) + ", \(assignment.membershipCount) memberships")
         }
-        let context = EvaluationContext(columns: columns, asOf: 20_000, rules: configuration.rules)
+        var clock = Date()
+        let context = EvaluationContext(columns: columns, asOf: 20_000, rules: configuration.rules,
+                                        textFeatures: configuration.textFeatures, workerCount: 1)
+        print("benchmark: context (statistics, dictionaries), one core: "
+            + String(format: "%.3f s", Date().timeIntervalSince(clock)))
+        clock = Date()
+        _ = SegmentAssigner(configuration: configuration, workerCount: 1).assign(context: context)
+        print("benchmark: assign with prepared context, one core: " + String(format: "%.3f s", Date().timeIntervalSince(clock)))
+        for (feature, dictionary) in context.dictionaries.sorted(by: { $0.key < $1.key }) {
+            clock = Date()
+            _ = TextDictionary(columns.texts[feature])
+            print("benchmark: dictionary \(FeatureCatalog.all[feature].name) (\(dictionary.values.count) values): "
+                + String(format: "%.3f s", Date().timeIntervalSince(clock)))
+        }
         let compiled = configuration.rules.map { CompiledRule($0, context: context) }
         let registers = RegisterFile()
         let start = Date()
@@ -40,10 +53,13 @@ struct SegmentAssignerBenchmark {
         var sink = 0.0
         while rows.upperBound < rowCount {
             rows = rows.upperBound..<min(rows.upperBound + registers.batchSize, rowCount)
-            for rule in compiled { sink += rule.run(rows: rows, registers: registers)[0] }
+            for rule in compiled {
+                let first = rule.run(rows: rows, registers: registers)[0]
+                sink += first.isNaN ? 0 : first
+            }
         }
         let seconds = Date().timeIntervalSince(start)
         print("benchmark: rules only, one core: " + String(format: "%.3f s", seconds)
-            + String(format: " (%.1f ns per row and rule)", seconds * 1e9 / Double(rowCount * ruleCount)) + " \(sink > -1)")
+            + String(format: " (%.1f ns per row and rule)", seconds * 1e9 / Double(rowCount * ruleCount)) + " (checksum \(Int(sink)))")
     }
 }

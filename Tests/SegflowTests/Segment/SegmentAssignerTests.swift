@@ -142,6 +142,24 @@ import Testing
         }
     }
 
+    @Test func overlaysWithMoreThan64RulesKeepRowOrder() throws {
+        let segments = (0..<70).map { "      - { key: s\($0), rule: \"frequency >= \($0 % 7)\" }" }
+        let yaml = Self.pipeline.replacingOccurrences(
+            of: "      - { key: subscribers, rule: \"newsletter_opt_in\" }",
+            with: segments.joined(separator: "\n"))
+        let configuration = try PipelineConfiguration.parse(yaml: yaml)
+        let columns = FeatureTable.make(Self.rows)
+        let single = SegmentAssigner(configuration: configuration, workerCount: 1).assign(columns: columns, asOf: 0)
+        let parallel = SegmentAssigner(configuration: configuration, workerCount: 3, batchSize: 2)
+            .assign(columns: columns, asOf: 0)
+        let overlays = single.segmentation("overlays")
+        // Row 3 has frequency 2: rules with k = 0, 1, 2 (mod 7) match, then big_spenders does not.
+        let expected = (0..<70).filter { $0 % 7 <= 2 }.map { "s\($0)" }
+        #expect(overlays?.segmentKeys(row: 3) == expected)
+        #expect(overlays?.segmentKeys(row: 5) == [])  // null frequency matches nothing
+        #expect(parallel.segmentation("overlays")?.memberships == overlays?.memberships)
+    }
+
     @Test func emptySnapshotAssignsNothing() throws {
         let configuration = try PipelineConfiguration.parse(yaml: Self.pipeline)
         let assignment = SegmentAssigner(configuration: configuration, workerCount: 3)
