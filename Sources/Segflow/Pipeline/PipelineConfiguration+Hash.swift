@@ -17,7 +17,7 @@ extension PipelineConfiguration {
         add("description", description ?? "")
         add("timezone", timezone)
         add("base_currency", baseCurrency)
-        for kind in SourceKind.allCases {
+        for kind in SourceName.allCases {
             switch sources[kind] ?? .defaultTable(for: kind) {
             case .table(let table): add("sources.\(kind.rawValue).table", table)
             case .query(let query): add("sources.\(kind.rawValue).query", query)
@@ -28,7 +28,7 @@ extension PipelineConfiguration {
         add("cleaning.test_accounts.customer_ids", cleaning.testAccounts.customerIDs.map(String.init).joined(separator: ","))
         add("cleaning.valid_statuses", cleaning.validStatuses.joined(separator: ","))
         add("cleaning.max_order_total", Expression.render(cleaning.maxOrderTotal))
-        for kind in SourceKind.allCases {
+        for kind in SourceName.allCases {
             guard let gate = qualityGates[kind] else { continue }
             let prefix = "quality_gates.\(kind.rawValue)"
             if let rate = gate.maxQuarantineRate { add("\(prefix).max_quarantine_rate", Expression.render(rate)) }

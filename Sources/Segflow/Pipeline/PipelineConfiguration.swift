@@ -16,16 +16,16 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// ISO 4217 code all money is converted to.
     public var baseCurrency: String
     /// Every source, defaults (`shop.<name>`) filled in.
-    public var sources: [SourceKind: SourceSpecification]
+    public var sources: [SourceName: SourceMapping]
     public var cleaning: CleaningConfiguration
-    public var qualityGates: [SourceKind: QualityGate]
+    public var qualityGates: [SourceName: QualityGate]
     public var output: OutputConfiguration
     public var segmentations: [SegmentationDefinition]
 
     public init(file: String, version: Int = PipelineConfiguration.currentVersion, name: String,
                 description: String? = nil, timezone: String, baseCurrency: String,
-                sources: [SourceKind: SourceSpecification] = [:], cleaning: CleaningConfiguration = .init(),
-                qualityGates: [SourceKind: QualityGate] = [:], output: OutputConfiguration = .init(),
+                sources: [SourceName: SourceMapping] = [:], cleaning: CleaningConfiguration = .init(),
+                qualityGates: [SourceName: QualityGate] = [:], output: OutputConfiguration = .init(),
                 segmentations: [SegmentationDefinition]) {
         self.file = file
         self.version = version
@@ -34,7 +34,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.timezone = timezone
         self.baseCurrency = baseCurrency
         var filled = sources
-        for kind in SourceKind.allCases where filled[kind] == nil {
+        for kind in SourceName.allCases where filled[kind] == nil {
             filled[kind] = .defaultTable(for: kind)
         }
         self.sources = filled

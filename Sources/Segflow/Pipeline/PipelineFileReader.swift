@@ -204,12 +204,12 @@ struct PipelineFileReader {
 
     // MARK: Sections
 
-    private mutating func readSources(_ node: Node) -> [SourceKind: SourceSpecification] {
-        let names = SourceKind.allCases.map(\.rawValue)
+    private mutating func readSources(_ node: Node) -> [SourceName: SourceMapping] {
+        let names = SourceName.allCases.map(\.rawValue)
         guard let sources = entries(node, allowed: names, what: "sources") else { return [:] }
-        var result: [SourceKind: SourceSpecification] = [:]
+        var result: [SourceName: SourceMapping] = [:]
         for (name, entry) in sources {
-            guard let kind = SourceKind(rawValue: name),
+            guard let kind = SourceName(rawValue: name),
                   let fields = entries(entry.value, allowed: ["table", "query"], what: "source '\(name)'")
             else { continue }
             switch (fields["table"], fields["query"]) {
@@ -292,13 +292,13 @@ struct PipelineFileReader {
         return cleaning
     }
 
-    private mutating func readQualityGates(_ node: Node) -> [SourceKind: QualityGate] {
-        guard let sources = entries(node, allowed: SourceKind.allCases.map(\.rawValue), what: "quality_gates") else {
+    private mutating func readQualityGates(_ node: Node) -> [SourceName: QualityGate] {
+        guard let sources = entries(node, allowed: SourceName.allCases.map(\.rawValue), what: "quality_gates") else {
             return [:]
         }
-        var result: [SourceKind: QualityGate] = [:]
+        var result: [SourceName: QualityGate] = [:]
         for (name, entry) in sources {
-            guard let kind = SourceKind(rawValue: name),
+            guard let kind = SourceName(rawValue: name),
                   let fields = entries(entry.value, allowed: ["max_quarantine_rate", "min_rows", "max_staleness"],
                                        what: "quality gate '\(name)'")
             else { continue }

@@ -52,7 +52,7 @@ import Testing
         #expect(configuration.sources[.products] == .table("shop.products"))  // default
         #expect(configuration.qualityGates[.sessions]?.maxStaleness?.seconds == 36 * 3600)
         #expect(configuration.qualityGates[.chats]?.maxStaleness?.seconds == 90 * 60)
-        #expect(configuration.sources[.sessions]?.fromClause(alias: "s").hasSuffix(") as s") == true)
+        #expect(configuration.sources[.sessions]?.fromClause.hasSuffix(") as source") == true)
     }
 
     @Test func configHashIgnoresCommentsFormattingAndKeyOrder() throws {

@@ -27,7 +27,7 @@ import Testing
 
     @Test func aMinimalFileIsValid() throws {
         let configuration = try PipelineConfiguration.parse(yaml: Self.valid)
-        #expect(configuration.sources.count == SourceKind.allCases.count)
+        #expect(configuration.sources.count == SourceName.allCases.count)
         #expect(configuration.cleaning.validStatuses == CleaningConfiguration.defaultValidStatuses)
         #expect(configuration.cleaning.maxOrderTotal == 100_000)
         #expect(configuration.output.schema == "segflow")
