@@ -25,7 +25,9 @@ import Darwin
 /// unprivileged account (`postgres`, else `nobody`) through `runuser`, because
 /// PostgreSQL refuses to run as root; clients such as `psql` still run as root.
 ///
-/// All methods are thread-safe; lifecycle operations are serialized.
+/// All methods are thread-safe; lifecycle operations are serialized. They block
+/// the calling thread while the PostgreSQL programs run (about a second for
+/// ``start(options:logger:)``, milliseconds for the rest).
 public final class LocalPostgresCluster: @unchecked Sendable {
     /// The superuser's name.
     public static let superuser = "segflow"
