@@ -112,8 +112,8 @@ struct BlockGenerator {
         for index in range {
             simulateCustomer(index: index)
         }
-        // Visitors who never sign up: about 0.55 per customer.
-        let anonymous = (range.count * 55 + 50) / 100
+        // Visitors who never sign up: about 0.85 per customer.
+        let anonymous = (range.count * 85 + 50) / 100
         for _ in 0..<anonymous {
             simulateAnonymousVisitor()
         }
@@ -161,7 +161,7 @@ struct BlockGenerator {
         let multiplier = random.logNormal(median: 1, sigma: 0.25)
         switch persona {
         case .regular: customer.basketMedian = 55; customer.discountChance = 0.09; customer.linesLambda = 1.45
-        case .highSpender: customer.basketMedian = 420; customer.discountChance = 0.05; customer.linesLambda = 2.2
+        case .highSpender: customer.basketMedian = 480; customer.discountChance = 0.05; customer.linesLambda = 2.2
         case .loyal: customer.basketMedian = 70; customer.discountChance = 0.06; customer.linesLambda = 1.5
         case .couponSeeker: customer.basketMedian = 45; customer.discountChance = 1; customer.linesLambda = 1.6
         case .oneTime: customer.basketMedian = 50; customer.discountChance = 0.2; customer.linesLambda = 1.3
@@ -218,13 +218,13 @@ struct BlockGenerator {
         case .regular:
             let first = timeline.sampleDay(0, end - 1, &random)
             let lastPurchase = timeline.sampleDay(max(first, end - 330), end, &random)
-            spread(count: 2 + random.poisson(2.2), first: first, last: lastPurchase)
+            spread(count: 2 + random.poisson(1.6), first: first, last: lastPurchase)
         case .highSpender:
             let first = timeline.sampleDay(0, end / 2, &random)
-            spread(count: 8 + random.poisson(6), first: first, last: timeline.sampleDay(end - 80, end, &random))
+            spread(count: 7 + random.poisson(5), first: first, last: timeline.sampleDay(end - 80, end, &random))
         case .loyal:
             let first = timeline.sampleDay(0, end * 45 / 100, &random)
-            spread(count: 10 + random.poisson(5), first: first, last: timeline.sampleDay(end - 40, end, &random))
+            spread(count: 10 + random.poisson(3), first: first, last: timeline.sampleDay(end - 40, end, &random))
         case .couponSeeker:
             let first = timeline.sampleDay(0, end * 8 / 10, &random)
             let count = 3 + random.poisson(3)
@@ -253,7 +253,7 @@ struct BlockGenerator {
 
     /// Orders every `replenish_days` (± a few percent) of a consumable, from sign-up to the end.
     private mutating func planReplenishment() {
-        let first = timeline.sampleDay(0, last / 2, &random)
+        let first = timeline.sampleDay(last / 4, last * 6 / 10, &random)
         let categories = Catalog.replenishableCategories
         var category = customer.favorites.first { categories.contains($0) } ?? random.pick(categories)
         var primary = catalog.pickReplenishable(category: category, day: first, margin: 30, &random)
@@ -282,7 +282,7 @@ struct BlockGenerator {
         for day in purchases {
             orders.append(PlannedOrder(day: day, status: .completed))
         }
-        let extraChance = customer.persona == .testAccount ? 0.4 : 0.09
+        let extraChance = customer.persona == .testAccount ? 0.4 : 0.07
         for _ in 0..<purchases.count where random.chance(extraChance) {
             let day = timeline.sampleDay(first, lastPurchase, &random)
             let status: OrderStatus = day >= last - 2 ? .pending : (random.chance(0.55) ? .cancelled : .refunded)
@@ -334,11 +334,11 @@ struct BlockGenerator {
             let value = random.logNormal(median: customer.basketMedian, sigma: 0.45) * 100
             for _ in 0..<count {
                 var product: Int32?
+                let target = Int64(value / Double(count) * random.logNormal(median: 1, sigma: 0.3))
                 if customer.persona == .trendFollower && random.chance(0.9) {
-                    product = catalog.pickNewLaunch(day: day, &random)
+                    product = catalog.pickNewLaunch(day: day, targetCents: target, &random)
                 }
                 if product == nil {
-                    let target = Int64(value / Double(count) * random.logNormal(median: 1, sigma: 0.3))
                     product = catalog.pick(category: lineCategory(), targetCents: target, day: day, avoidConsumables: avoidConsumables, &random)
                 }
                 let chosen = product!
@@ -681,7 +681,7 @@ struct BlockGenerator {
         case .undecidedProspect: 0
         case .curiousProspect, .newsletterLead: 0
         }
-        let count = customer.persona == .undecidedProspect ? 1 + random.poisson(1) : random.poisson(lambda)
+        let count = customer.persona == .undecidedProspect ? 1 + random.poisson(1) : random.poisson(lambda * 1.25)
         guard count > 0 else { return }
         let style = world.chatStyles[world.chatStyleTable.sample(&random)]
         customer.style = style

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// One product of the generated catalogue. Prices are in EUR cents.
@@ -181,17 +182,23 @@ struct Catalog: Sendable {
         }
     }
 
-    /// A product launched 1...27 days before `day` (so bought within 30 days of its launch), if any.
-    func pickNewLaunch(day: Int, _ random: inout RandomSource) -> Int32? {
+    /// A product launched 1...27 days before `day` (so bought within 30 days of its launch),
+    /// priced near `targetCents` (the closest of a few candidates); nil if nothing launched then.
+    func pickNewLaunch(day: Int, targetCents: Int64, _ random: inout RandomSource) -> Int32? {
         let first = lowerBound(launchDays, Int32(day - 27))
         let end = lowerBound(launchDays, Int32(day))
         guard end > first else { return nil }
-        return launches[first + random.int(below: end - first)]
-    }
-
-    /// The launch-window products of `day` (the range of `launches` they occupy).
-    func launchCount(day: Int) -> Int {
-        lowerBound(launchDays, Int32(day)) - lowerBound(launchDays, Int32(day - 27))
+        var best = launches[first + random.int(below: end - first)]
+        var bestDistance = abs(log(Double(products[Int(best)].priceCents) / Double(max(1, targetCents))))
+        for _ in 0..<4 {
+            let candidate = launches[first + random.int(below: end - first)]
+            let distance = abs(log(Double(products[Int(candidate)].priceCents) / Double(max(1, targetCents))))
+            if distance < bestDistance {
+                best = candidate
+                bestDistance = distance
+            }
+        }
+        return best
     }
 
     /// A consumable of `category` launched at least `margin` days before `day`.
