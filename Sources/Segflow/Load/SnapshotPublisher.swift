@@ -15,12 +15,13 @@ import SegflowSQL
 ///    partition, add their keys and indexes, analyze them. Readers are not blocked: they
 ///    cannot see these tables.
 /// 3. Replace the small per-as_of rows (segment definitions, quarantine).
-/// 4. Swap: drop the as_of's old partitions if it was published before, attach the
-///    staged tables as partitions. Attaching needs no lock that blocks readers; dropping
-///    an old partition does, so it waits with a short `lock_timeout` and retries.
-/// 5. Compute KPIs and transitions in SQL from the attached partitions, record the
-///    snapshot in `snapshots`, and recompute the next snapshot's comparisons if this one
-///    was published out of order. Commit.
+/// 4. Compute KPIs and transitions in SQL from the staged tables and the previous
+///    snapshot's partitions; record the snapshot in `snapshots`; if it was published out
+///    of order, recompute the next snapshot's comparisons against it.
+/// 5. Swap, last: drop the as_of's old partitions if it was published before and attach
+///    the staged tables in their place. Attaching blocks no reader; dropping an old
+///    partition locks its parent until commit, which follows at once, and waits with a
+///    short `lock_timeout`, retrying, so it never queues readers for long.
 public final class SnapshotPublisher {
     public let connection: PostgresConnection
     public let schema: String
@@ -71,12 +72,12 @@ public final class SnapshotPublisher {
             try step.run("segment_definitions") { try replaceDefinitions(snapshot.segmentDefinitions, asOf: asOf) }
             try step.run("quarantine") { try replaceQuarantine(snapshot.quarantine, asOf: asOf, runID: snapshot.runID) }
 
-            var replaced = false
-            try step.run("swap") {
-                replaced = try swap([featureTables, segmentTables], asOf: asOf)
-                return nil
+            try step.run("kpis") {
+                try computeComparisons(
+                    asOf: asOf, previous: previous,
+                    features: featureTables.qualifiedStaging, segments: segmentTables.qualifiedStaging
+                )
             }
-            try step.run("kpis") { try computeComparisons(asOf: asOf, previous: previous) }
             try recordSnapshot(snapshot, previous: previous, counts: step.rows)
 
             // Published out of order: the next snapshot now follows this one, not `previous`.
@@ -84,8 +85,22 @@ public final class SnapshotPublisher {
             if let next {
                 try step.run("recompute_next") {
                     try connection.execute("update \(identifier: schema).snapshots set previous_as_of = \(asOf) where as_of = \(next)")
-                    return try computeComparisons(asOf: next, previous: asOf)
+                    guard let nextFeatures = try partition(of: "customer_features", asOf: next),
+                          let nextSegments = try partition(of: "customer_segments", asOf: next)
+                    else {
+                        throw SnapshotValidationError(asOf: next, problem: "listed in snapshots but its partitions are missing")
+                    }
+                    return try computeComparisons(
+                        asOf: next, previous: asOf, features: nextFeatures, segments: nextSegments,
+                        previousFeatures: featureTables.qualifiedStaging, previousSegments: segmentTables.qualifiedStaging
+                    )
                 }
+            }
+
+            var replaced = false
+            try step.run("swap") {
+                replaced = try swap([featureTables, segmentTables], asOf: asOf)
+                return nil
             }
             return (previous, replaced, next)
         }
@@ -120,8 +135,13 @@ public final class SnapshotPublisher {
                    pg_advisory_xact_lock(\(Self.publishLockKey(schema: schema)))
             """)
         try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
-        // The KPI files use unqualified names, like the migrations.
-        try connection.simpleQuery("set local search_path to \(PostgresQuery.quoteIdentifier(schema)), pg_catalog, pg_temp")
+        // The KPI files use unqualified names, like the migrations. JIT compiles for
+        // longer than these aggregates run; sorts and hashes of a snapshot fit in 64 MB.
+        try connection.simpleQuery("""
+            set local search_path to \(PostgresQuery.quoteIdentifier(schema)), pg_catalog, pg_temp;
+            set local jit = off;
+            set local work_mem = '64MB'
+            """)
     }
 
     private func publishedAsOf(before asOf: PostgresDate) throws -> PostgresDate? {
@@ -144,6 +164,9 @@ public final class SnapshotPublisher {
             """)
     }
 
+    /// Only the join key is analyzed here, for the KPI plans: statistics of all 60-odd
+    /// columns would cost as much as the COPY. Analyzing some columns leaves the table's
+    /// change counter alone, so autovacuum analyzes the whole partition soon after.
     private func stageFeatures(_ features: FeatureRowEncoder, into staged: StagedTable) throws -> Int {
         try createStagingTable(staged)
         // FREEZE: the table is new in this transaction, so rows can be written frozen and
@@ -156,7 +179,7 @@ public final class SnapshotPublisher {
         }
         try connection.simpleQuery("""
             alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, as_of);
-            analyze \(staged.qualifiedStaging)
+            analyze \(staged.qualifiedStaging) (customer_id)
             """)
         return rows
     }
@@ -272,19 +295,9 @@ public final class SnapshotPublisher {
             do {
                 var replaced = false
                 for staged in tables {
-                    let old = try connection.execute("""
-                        select format('%I.%I', n.nspname, c.relname)
-                        from pg_inherits i
-                        join pg_class c on c.oid = i.inhrelid
-                        join pg_namespace n on n.oid = c.relnamespace
-                        where i.inhparent = \(staged.qualifiedParent)::regclass
-                          and pg_get_expr(c.relpartbound, c.oid) = \("FOR VALUES IN ('\(asOf)')")
-                        """)
-                    for row in old.rows {
-                        if let name = row[0].string {
-                            try connection.simpleQuery("drop table \(name)")
-                            replaced = true
-                        }
+                    if let old = try partition(of: staged.table, asOf: asOf) {
+                        try connection.simpleQuery("drop table \(old)")
+                        replaced = true
                     }
                     try connection.simpleQuery("""
                         alter table \(staged.qualifiedParent) attach partition \(staged.qualifiedStaging) for values in (\(staged.asOfLiteral));
@@ -310,9 +323,44 @@ public final class SnapshotPublisher {
         }
     }
 
-    /// (Re)computes segment_kpis, kpi_snapshots and segment_transitions of `asOf`
-    /// against the published snapshot `previous`.
-    private func computeComparisons(asOf: PostgresDate, previous: PostgresDate?) throws -> Int {
+    /// The partition of `table` that holds `asOf`, schema-qualified and quoted; nil if none.
+    private func partition(of table: String, asOf: PostgresDate) throws -> String? {
+        try connection.execute("""
+            select format('%I.%I', n.nspname, c.relname)
+            from pg_inherits i
+            join pg_class c on c.oid = i.inhrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            where i.inhparent = \(PostgresQuery.quoteIdentifier(schema) + "." + PostgresQuery.quoteIdentifier(table))::regclass
+              and pg_get_expr(c.relpartbound, c.oid) = \("FOR VALUES IN ('\(asOf)')")
+            """).rows.first?[0].string
+    }
+
+    /// (Re)computes segment_kpis, kpi_snapshots and segment_transitions of `asOf` from
+    /// the tables `features` and `segments` (quoted names), against `previous`, whose
+    /// tables are its partitions unless given.
+    private func computeComparisons(
+        asOf: PostgresDate,
+        previous: PostgresDate?,
+        features: String,
+        segments: String,
+        previousFeatures: String? = nil,
+        previousSegments: String? = nil
+    ) throws -> Int {
+        let quotedSchema = PostgresQuery.quoteIdentifier(schema)
+        // Straight at the partitions, not the parents: partitioned parents have no
+        // statistics (autovacuum never analyzes them), which makes the planner pick
+        // nested loops over hundreds of thousands of rows.
+        func source(_ given: String?, _ table: String) throws -> String {
+            if let given { return "select * from \(given)" }
+            if let previous, let partition = try partition(of: table, asOf: previous) { return "select * from \(partition)" }
+            return "select * from \(quotedSchema).\(table) where false"
+        }
+        try connection.simpleQuery("""
+            create temp view snapshot_features as select * from \(features);
+            create temp view snapshot_segments as select * from \(segments);
+            create temp view previous_snapshot_features as \(try source(previousFeatures, "customer_features"));
+            create temp view previous_snapshot_segments as \(try source(previousSegments, "customer_segments"))
+            """)
         var rows = 0
         for table in ["segment_kpis", "kpi_snapshots", "segment_transitions"] {
             try connection.execute("delete from \(identifier: schema).\(identifier: table) where as_of = \(asOf)")
@@ -320,6 +368,10 @@ public final class SnapshotPublisher {
         for sql in [segmentKPIsSQL, kpiSnapshotSQL, transitionsSQL] {
             rows += try connection.execute(PostgresQuery(unsafeSQL: sql, binds: [asOf.description, previous?.description])).affectedRows
         }
+        try connection.simpleQuery("""
+            drop view pg_temp.snapshot_features, pg_temp.snapshot_segments,
+                pg_temp.previous_snapshot_features, pg_temp.previous_snapshot_segments
+            """)
         return rows
     }
 

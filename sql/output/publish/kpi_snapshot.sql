@@ -1,5 +1,10 @@
 -- Store-wide KPIs of snapshot $1, compared with the previous published snapshot $2
 -- (null for the first). Same measures as segment_kpis, over all customers.
+-- Reads four temporary views the publisher creates while it computes the comparisons:
+-- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
+-- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
+-- the first snapshot). They point straight at partitions, so the planner uses their
+-- statistics. Runs with search_path set to the output schema.
 insert into kpi_snapshots (
     as_of, previous_as_of, customers, new_customers, removed_customers, buyers,
     revenue_30d, orders_30d, aov_30d, conversion_rate_30d, repeat_purchase_rate,
@@ -17,8 +22,7 @@ with totals as (
         coalesce(sum(cart_abandonments_90d), 0)                     as cart_abandonments_90d,
         avg(avg_csat)                                               as avg_csat,
         avg(discounted_order_share) filter (where frequency >= 1)   as discounted_order_share
-    from customer_features
-    where as_of = $1::date
+    from snapshot_features
 ),
 
 -- Customers who appeared or disappeared since the previous snapshot.
@@ -26,8 +30,8 @@ movements as (
     select
         count(*) filter (where p.customer_id is null) as new_customers,
         count(*) filter (where t.customer_id is null) as removed_customers
-    from (select customer_id from customer_features where as_of = $1::date) as t
-    full join (select customer_id from customer_features where as_of = $2::date) as p using (customer_id)
+    from (select customer_id from snapshot_features) as t
+    full join (select customer_id from previous_snapshot_features) as p using (customer_id)
     where $2::date is not null
 )
 

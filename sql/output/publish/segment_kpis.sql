@@ -1,6 +1,10 @@
 -- KPIs per segment of snapshot $1, compared with the previous published snapshot $2
--- (null for the first). Runs in the publish transaction with search_path set to the
--- output schema; the formulas are the column comments of segment_kpis.
+-- (null for the first). The formulas are the column comments of segment_kpis.
+-- Reads four temporary views the publisher creates while it computes the comparisons:
+-- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
+-- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
+-- the first snapshot). They point straight at partitions, so the planner uses their
+-- statistics. Runs with search_path set to the output schema.
 insert into segment_kpis (
     as_of, segmentation_key, segment_key, members, share, members_joined, members_left,
     buyers, revenue_30d, orders_30d, aov_30d, conversion_rate_30d, repeat_purchase_rate,
@@ -8,8 +12,7 @@ insert into segment_kpis (
 )
 with snapshot_size as (
     select count(*) as customers
-    from customer_features
-    where as_of = $1::date
+    from snapshot_features
 ),
 
 member_totals as (
@@ -26,22 +29,9 @@ member_totals as (
         coalesce(sum(f.cart_abandonments_90d), 0)                     as cart_abandonments_90d,
         avg(f.avg_csat)                                               as avg_csat,
         avg(f.discounted_order_share) filter (where f.frequency >= 1) as discounted_order_share
-    from customer_segments s
-    join customer_features f on f.as_of = s.as_of and f.customer_id = s.customer_id
-    where s.as_of = $1::date
+    from snapshot_segments s
+    join snapshot_features f on f.customer_id = s.customer_id
     group by s.segmentation_key, s.segment_key
-),
-
-this_members as (
-    select segmentation_key, segment_key, customer_id
-    from customer_segments
-    where as_of = $1::date
-),
-
-previous_members as (
-    select segmentation_key, segment_key, customer_id
-    from customer_segments
-    where as_of = $2::date
 ),
 
 -- Who is in a segment now and was not before (joined), or the other way round (left).
@@ -51,8 +41,9 @@ movements as (
         segment_key,
         count(*) filter (where p.customer_id is null) as members_joined,
         count(*) filter (where t.customer_id is null) as members_left
-    from this_members t
-    full join previous_members p using (segmentation_key, segment_key, customer_id)
+    from (select segmentation_key, segment_key, customer_id from snapshot_segments) as t
+    full join (select segmentation_key, segment_key, customer_id from previous_snapshot_segments) as p
+        using (segmentation_key, segment_key, customer_id)
     where $2::date is not null
     group by segmentation_key, segment_key
 ),

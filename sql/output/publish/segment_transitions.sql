@@ -1,17 +1,22 @@
 -- Moves between segments of the primary segmentation from the previous published
 -- snapshot $2 (null for the first) to snapshot $1. A customer in no primary segment on
 -- one side (new, removed, or simply unsegmented) counts with a null segment there.
+-- Reads four temporary views the publisher creates while it computes the comparisons:
+-- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
+-- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
+-- the first snapshot). They point straight at partitions, so the planner uses their
+-- statistics. Runs with search_path set to the output schema.
 insert into segment_transitions (as_of, previous_as_of, segmentation_key, from_segment, to_segment, customers)
 with this_primary as (
     select customer_id, segmentation_key, segment_key
-    from customer_segments
-    where as_of = $1::date and is_primary
+    from snapshot_segments
+    where is_primary
 ),
 
 previous_primary as (
     select customer_id, segmentation_key, segment_key
-    from customer_segments
-    where as_of = $2::date and is_primary
+    from previous_snapshot_segments
+    where is_primary
 ),
 
 moves as (
