@@ -2,18 +2,15 @@ import Foundation
 import Logging
 import PostgresClient
 @testable import Segflow
+import SegflowTestSupport
 
 /// A fresh database per test, and connections to it.
 struct LoadTestDatabase {
     let connectionString: String
 
-    /// A new empty database; `prefix` names it after the test.
+    /// A new empty database in the shared test cluster; `prefix` names it after the test.
     static func make(_ prefix: String) throws -> LoadTestDatabase {
-        let admin = ProcessInfo.processInfo.environment["SEGFLOW_LOAD_TEST_PG"] ?? "host=/tmp/pgload port=55433 user=postgres"
-        let name = "\(prefix.lowercased())_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        let connection = try PostgresConnection(PostgresConfiguration(connectionString: admin + " dbname=postgres"))
-        try connection.execute("create database \(identifier: name)")
-        return LoadTestDatabase(connectionString: admin + " dbname=\(name)")
+        LoadTestDatabase(connectionString: try TestPostgres.makeDatabase(prefix: prefix).connectionString)
     }
 
     func connect() throws -> PostgresConnection {

@@ -32,9 +32,9 @@ import Testing
             ],
             quarantine: [
                 .init(source: "orders", key: "42", reason: "duplicate", action: .rejected,
-                      raw: [("order_id", "42"), ("coupon_code", nil), ("note", "tab\there \"q\" \\ é")]),
-                .init(source: "customers", key: nil, reason: "missing_key", action: .rejected, raw: [("customer_id", nil)]),
-                .init(source: "customers", key: "7", reason: "invalid_email", action: .repaired, raw: [("email", "not-an-email")]),
+                      raw: [.init("order_id", "42"), .init("coupon_code", nil), .init("note", "tab\there \"q\" \\ é")]),
+                .init(source: "customers", key: "", reason: "missing_key", action: .rejected, raw: [.init("customer_id", nil)]),
+                .init(source: "customers", key: "7", reason: "invalid_email", action: .repaired, raw: [.init("email", "not-an-email")]),
             ]
         )
     }
@@ -81,7 +81,7 @@ import Testing
             """)
         #expect(quarantine == [
             [runID.description, "customers", "7", "invalid_email", "repaired", nil, nil, nil, #"{"email": "not-an-email"}"#],
-            [runID.description, "customers", nil, "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
+            [runID.description, "customers", "", "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
             [runID.description, "orders", "42", "duplicate", "rejected", "42", "null", "tab\there \"q\" \\ é",
              #"{"note": "tab\there \"q\" \\ é", "order_id": "42", "coupon_code": null}"#],
         ])
@@ -272,7 +272,7 @@ import Testing
 
     /// Compares text cells with expected values: numbers as doubles (within 1e-12),
     /// strings exactly, nil as NULL.
-    private func expectRows(_ result: PostgresResult, _ expected: [[Any?]], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectRows(_ result: PostgresResult, _ expected: [[Any?]], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         #expect(result.rowCount == expected.count, sourceLocation: sourceLocation)
         for (index, row) in result.rows.enumerated() where index < expected.count {
             for (column, value) in expected[index].enumerated() {
