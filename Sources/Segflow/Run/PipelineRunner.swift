@@ -67,7 +67,7 @@ public struct PipelineRunner {
         var logger = self.logger
         logger[metadataKey: "as_of"] = "\(asOf)"
         let control = try PostgresConnection(database, logger: logger)
-        try SchemaMigrator.checkCompatible(connection: control, schema: schema)
+        _ = try SchemaMigrator.checkCompatible(connection: control, schema: schema)
 
         let lockKey = PostgresConnection.advisoryLockKey(for: "segflow:run:\(schema):\(pipeline.name)")
         guard try control.advisoryLock(lockKey, timeout: options.lockTimeout) else {
