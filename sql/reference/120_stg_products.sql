@@ -1,0 +1,61 @@
+-- stg_products: one row per product, cleaned.
+--
+-- Rules (docs/semantics.md, products), in this order:
+--   product_id null                  reject  missing_key
+--   several rows per product_id      keep the greatest sku (code-point order), reject  duplicate
+--   list_price < 0                   reject  negative_amount
+-- Text is trimmed; category and product_line are lower-cased.
+-- Products have no time stamp that cuts them off: all are in every snapshot.
+
+create table segflow_reference.base_products as
+with source as (
+    select
+        p.ctid                           as source_row,
+        p.product_id,
+        btrim(p.sku)                     as sku,
+        btrim(p.name)                    as name,
+        lower(btrim(p.category))         as category,
+        lower(btrim(p.product_line))     as product_line,
+        p.list_price,
+        p.launched_at,
+        p.replenish_days
+    from shop.products as p
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by product_id
+            order by sku collate "C" desc nulls last, source_row
+        ) as rank_in_key
+    from source
+)
+
+select
+    product_id,
+    sku,
+    name,
+    category,
+    product_line,
+    list_price,
+    launched_at,
+    replenish_days,
+    case
+        when product_id is null then 'missing_key'
+        when rank_in_key > 1 then 'duplicate'
+        when list_price < 0 then 'negative_amount'
+    end as reject_reason
+from ranked;
+
+create view segflow_reference.stg_products as
+select product_id, sku, name, category, product_line, list_price, launched_at, replenish_days
+from segflow_reference.base_products
+where reject_reason is null;
+
+insert into segflow_reference.quarantine (source, source_key, action, reason, record)
+select 'products', b.product_id::text, 'rejected', b.reject_reason, to_jsonb(b) - 'reject_reason'
+from segflow_reference.base_products as b
+where b.reject_reason is not null;
+
+analyze segflow_reference.base_products;

@@ -1,0 +1,87 @@
+-- stg_order_items: order lines of kept orders, cleaned.
+--
+-- Rules (docs/semantics.md, order_items), in this order:
+--   order only placed at or after T      not in the snapshot (no row anywhere)
+--   order_id or line_no null             reject  missing_key
+--   several rows per (order_id, line_no) keep the greatest product_id, reject  duplicate
+--   order not among kept orders          reject  orphan_order (also when the order was rejected)
+--   product not among kept products      reject  orphan_product
+--   quantity <= 0, or a negative         reject  negative_amount
+--   unit_price, list_price or discount
+
+create table segflow_reference.base_order_items as
+with orders_after_cutoff as (
+    -- orders whose every source row is at or after T (an order with no source row at all
+    -- is an orphan, not a future order)
+    select o.order_id
+    from shop.orders as o
+    cross join segflow_reference.params as p
+    where o.placed_at >= p.cutoff
+    except
+    select b.order_id
+    from segflow_reference.base_orders as b
+),
+
+source as (
+    select
+        i.ctid           as source_row,
+        i.order_id,
+        i.line_no,
+        i.product_id,
+        i.quantity,
+        i.unit_price,
+        i.list_price,
+        i.discount
+    from shop.order_items as i
+    left join orders_after_cutoff as future
+        on future.order_id = i.order_id
+    where future.order_id is null
+),
+
+ranked as (
+    select
+        source.*,
+        row_number() over (
+            partition by order_id, line_no
+            order by product_id desc nulls last, source_row
+        ) as rank_in_key
+    from source
+)
+
+select
+    r.order_id,
+    r.line_no,
+    r.product_id,
+    r.quantity,
+    r.unit_price,
+    r.list_price,
+    r.discount,
+    case
+        when r.order_id is null or r.line_no is null then 'missing_key'
+        when r.rank_in_key > 1 then 'duplicate'
+        when orders.order_id is null then 'orphan_order'
+        when products.product_id is null then 'orphan_product'
+        when r.quantity <= 0 or r.unit_price < 0 or r.list_price < 0 or r.discount < 0 then 'negative_amount'
+    end as reject_reason
+from ranked as r
+left join segflow_reference.stg_orders as orders
+    on orders.order_id = r.order_id
+left join segflow_reference.stg_products as products
+    on products.product_id = r.product_id;
+
+create view segflow_reference.stg_order_items as
+select order_id, line_no, product_id, quantity, unit_price, list_price, discount
+from segflow_reference.base_order_items
+where reject_reason is null;
+
+insert into segflow_reference.quarantine (source, source_key, action, reason, record)
+select
+    'order_items',
+    b.order_id::text || ':' || coalesce(b.line_no::text, ''),
+    'rejected',
+    b.reject_reason,
+    to_jsonb(b) - 'reject_reason'
+from segflow_reference.base_order_items as b
+where b.reject_reason is not null;
+
+analyze segflow_reference.base_order_items;
