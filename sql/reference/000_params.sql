@@ -28,6 +28,11 @@
 --   segflow.run_started_at      optional  wall clock at run start (timestamptz, give an offset:
 --                                         '2024-07-01 08:00:00+00'); rows later than this are
 --                                         rejected as future_timestamp. Unset: now().
+--   segflow.work_mem            optional  work_mem for this session's sorts and hashes while
+--                                         the models build (default '256MB'); this file sets it
+--                                         with set_config for the rest of the session.
+--
+-- Everything but customer_features and quarantine is UNLOGGED: derived, rebuilt every run.
 --
 -- Layers: 0xx parameters and seeds, 1xx staging (base_* tables hold every source row in the
 -- snapshot with its reject_reason, stg_* views the kept rows, quarantine the rejected and
@@ -86,8 +91,14 @@ select
     test_email_list                                                  as test_emails,
     test_email_domain_list                                           as test_email_domains,
     test_customer_id_list                                            as test_customer_ids,
-    coalesce(run_started_at::timestamptz, now())                     as run_started_at
+    coalesce(run_started_at::timestamptz, now())                     as run_started_at,
+    -- Batch work: big sorts and hashes should not spill to disk at PostgreSQL's default
+    -- 4MB. Set here (once, for the rest of the session) so the files need no psql commands.
+    set_config('work_mem', coalesce(nullif(current_setting('segflow.work_mem', true), ''), '256MB'), false)
+                                                                     as work_mem
 from lists;
+
+analyze segflow_reference.params;
 
 comment on table segflow_reference.params is
     'The run''s parameters, read once from the segflow.* session settings.';

@@ -258,3 +258,5 @@ insert into segflow_reference.seed_country_names (code, name) values
     ('ZA', 'South Africa'),
     ('ZM', 'Zambia'),
     ('ZW', 'Zimbabwe');
+
+analyze segflow_reference.seed_country_names;

@@ -6,7 +6,7 @@
 -- Days before a currency's first rate have no row (the order is unknown_currency).
 -- The base currency is not listed: it always converts at 1.
 
-create table segflow_reference.stg_fx_rates_daily as
+create unlogged table segflow_reference.stg_fx_rates_daily as
 with currencies as (
     select r.currency, min(r.day) as first_day
     from segflow_reference.stg_fx_rates as r

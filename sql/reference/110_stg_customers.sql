@@ -16,79 +16,89 @@
 -- Text is trimmed; email lower-cased, country upper-cased, acquisition_channel
 -- lower-cased (it is a channel). Text comparisons use code-point order (collate "C").
 
-create table segflow_reference.base_customers as
-with source as (
-    select
-        c.ctid                                 as source_row,
-        c.customer_id,
-        lower(btrim(c.email))                  as email_normalised,
-        c.created_at,
-        upper(btrim(c.country))                as country_normalised,
-        btrim(c.city)                          as city,
-        c.birth_date,
-        btrim(c.gender)                        as gender,
-        c.newsletter_opt_in,
-        lower(btrim(c.acquisition_channel))    as acquisition_channel,
-        c.updated_at
-    from shop.customers as c
-    cross join segflow_reference.params as p
-    where c.created_at < p.cutoff or c.created_at is null
-),
+create view segflow_reference.src_customers as
+select
+    c.ctid                                 as source_row,
+    c.customer_id,
+    lower(btrim(c.email))                  as email,
+    c.created_at,
+    upper(btrim(c.country))                as country,
+    btrim(c.city)                          as city,
+    c.birth_date,
+    btrim(c.gender)                        as gender,
+    c.newsletter_opt_in,
+    lower(btrim(c.acquisition_channel))    as acquisition_channel,
+    c.updated_at
+from shop.customers as c
+cross join segflow_reference.params as p
+where c.created_at < p.cutoff or c.created_at is null;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by customer_id
-            order by
-                updated_at desc nulls last,
-                email_normalised collate "C" desc nulls last,
-                created_at desc nulls last,
-                source_row
-        ) as rank_in_key
-    from source
-),
-
-repaired as (
-    select
-        ranked.*,
-        case
-            when email_normalised ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then email_normalised
-        end as email,
-        substring(email_normalised from '@([^@]*)$') as email_domain,
-        coalesce(names.code, country_normalised) as country_mapped
-    from ranked
-    left join segflow_reference.seed_country_names as names
-        on upper(names.name) = ranked.country_normalised
+create unlogged table segflow_reference.base_customers_duplicates as
+with duplicate_keys as (
+    select customer_id
+    from segflow_reference.src_customers
+    where customer_id is not null
+    group by customer_id
+    having count(*) > 1
 )
 
 select
-    r.customer_id,
-    r.email,
-    r.created_at,
-    (r.created_at at time zone p.timezone)::date as signup_day,
-    case when r.country_mapped ~ '^[A-Z]{2}$' then r.country_mapped end as country,
-    r.city,
+    s.source_row,
+    row_number() over (
+        partition by s.customer_id
+        order by
+            s.updated_at desc nulls last,
+            s.email collate "C" desc nulls last,
+            s.created_at desc nulls last,
+            s.source_row
+    ) as rank_in_key
+from segflow_reference.src_customers as s
+join duplicate_keys as k
+    on k.customer_id = s.customer_id;
+
+analyze segflow_reference.base_customers_duplicates;
+
+create unlogged table segflow_reference.base_customers as
+with checked as (
+    select
+        s.*,
+        case
+            when s.customer_id is null or s.created_at is null then 'missing_key'
+            when d.rank_in_key > 1 then 'duplicate'
+            when s.customer_id = any (p.test_customer_ids)
+              or s.email = any (p.test_emails)
+              or substring(s.email from '@([^@]*)$') = any (p.test_email_domains) then 'test_account'
+        end as reject_reason,
+        coalesce(names.code, s.country) as country_mapped
+    from segflow_reference.src_customers as s
+    cross join segflow_reference.params as p
+    left join segflow_reference.base_customers_duplicates as d
+        on d.source_row = s.source_row
+    left join segflow_reference.seed_country_names as names
+        on upper(names.name) = s.country
+)
+
+select
+    c.customer_id,
+    case when c.email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then c.email end          as email,
+    c.created_at,
+    (c.created_at at time zone p.timezone)::date                               as signup_day,
+    case when c.country_mapped ~ '^[A-Z]{2}$' then c.country_mapped end        as country,
+    c.city,
     case
-        when r.birth_date <= p.as_of
-         and r.birth_date >= (p.as_of - interval '120 years')::date then r.birth_date
-    end as birth_date,
-    r.gender,
-    r.newsletter_opt_in,
-    r.acquisition_channel,
-    r.updated_at,
-    -- the values before repair, for the quarantine
-    r.email_normalised,
-    r.country_normalised,
-    r.birth_date as birth_date_original,
-    case
-        when r.customer_id is null or r.created_at is null then 'missing_key'
-        when r.rank_in_key > 1 then 'duplicate'
-        when r.customer_id = any (p.test_customer_ids)
-          or r.email_normalised = any (p.test_emails)
-          or r.email_domain = any (p.test_email_domains) then 'test_account'
-    end as reject_reason
-from repaired as r
+        when c.birth_date <= p.as_of
+         and c.birth_date >= (p.as_of - interval '120 years')::date then c.birth_date
+    end                                                                        as birth_date,
+    c.gender,
+    c.newsletter_opt_in,
+    c.acquisition_channel,
+    c.updated_at,
+    -- the normalised values before repair, for the quarantine
+    c.email       as email_before_repair,
+    c.country     as country_before_repair,
+    c.birth_date  as birth_date_before_repair,
+    c.reject_reason
+from checked as c
 cross join segflow_reference.params as p;
 
 create view segflow_reference.stg_customers as
@@ -111,14 +121,14 @@ cross join lateral (
     select null::text as reason, null::text as original
     where b.reject_reason is not null
     union all
-    select 'invalid_email', b.email_normalised
-    where b.reject_reason is null and b.email_normalised is not null and b.email is null
+    select 'invalid_email', b.email_before_repair
+    where b.reject_reason is null and b.email_before_repair is not null and b.email is null
     union all
-    select 'invalid_country', b.country_normalised
-    where b.reject_reason is null and b.country_normalised is not null and b.country is null
+    select 'invalid_country', b.country_before_repair
+    where b.reject_reason is null and b.country_before_repair is not null and b.country is null
     union all
-    select 'invalid_birth_date', b.birth_date_original::text
-    where b.reject_reason is null and b.birth_date_original is not null and b.birth_date is null
+    select 'invalid_birth_date', b.birth_date_before_repair::text
+    where b.reject_reason is null and b.birth_date_before_repair is not null and b.birth_date is null
 ) as repair;
 
 analyze segflow_reference.base_customers;

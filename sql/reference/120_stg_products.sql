@@ -7,46 +7,58 @@
 -- Text is trimmed; category and product_line are lower-cased.
 -- Products have no time stamp that cuts them off: all are in every snapshot.
 
-create table segflow_reference.base_products as
-with source as (
-    select
-        p.ctid                           as source_row,
-        p.product_id,
-        btrim(p.sku)                     as sku,
-        btrim(p.name)                    as name,
-        lower(btrim(p.category))         as category,
-        lower(btrim(p.product_line))     as product_line,
-        p.list_price,
-        p.launched_at,
-        p.replenish_days
-    from shop.products as p
-),
+create view segflow_reference.src_products as
+select
+    p.ctid                           as source_row,
+    p.product_id,
+    btrim(p.sku)                     as sku,
+    btrim(p.name)                    as name,
+    lower(btrim(p.category))         as category,
+    lower(btrim(p.product_line))     as product_line,
+    p.list_price,
+    p.launched_at,
+    p.replenish_days
+from shop.products as p;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by product_id
-            order by sku collate "C" desc nulls last, source_row
-        ) as rank_in_key
-    from source
+create unlogged table segflow_reference.base_products_duplicates as
+with duplicate_keys as (
+    select product_id
+    from segflow_reference.src_products
+    where product_id is not null
+    group by product_id
+    having count(*) > 1
 )
 
 select
-    product_id,
-    sku,
-    name,
-    category,
-    product_line,
-    list_price,
-    launched_at,
-    replenish_days,
+    s.source_row,
+    row_number() over (
+        partition by s.product_id
+        order by s.sku collate "C" desc nulls last, s.source_row
+    ) as rank_in_key
+from segflow_reference.src_products as s
+join duplicate_keys as k
+    on k.product_id = s.product_id;
+
+analyze segflow_reference.base_products_duplicates;
+
+create unlogged table segflow_reference.base_products as
+select
+    s.product_id,
+    s.sku,
+    s.name,
+    s.category,
+    s.product_line,
+    s.list_price,
+    s.launched_at,
+    s.replenish_days,
     case
-        when product_id is null then 'missing_key'
-        when rank_in_key > 1 then 'duplicate'
-        when list_price < 0 then 'negative_amount'
+        when s.product_id is null then 'missing_key'
+        when d.rank_in_key > 1 then 'duplicate'
+        when s.list_price < 0 then 'negative_amount'
     end as reject_reason
-from ranked;
+from segflow_reference.src_products as s
+left join segflow_reference.base_products_duplicates as d
+    on d.source_row = s.source_row;
 
 create view segflow_reference.stg_products as
 select product_id, sku, name, category, product_line, list_price, launched_at, replenish_days

@@ -16,58 +16,68 @@
 -- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed.
 -- net_revenue = round((subtotal - discount_total) * rate, 2), half away from zero.
 
-create table segflow_reference.base_orders as
-with source as (
-    select
-        o.ctid                                       as source_row,
-        o.order_id,
-        o.customer_id,
-        o.session_id,
-        o.placed_at,
-        (o.placed_at at time zone p.timezone)::date  as order_day,
-        lower(btrim(o.status))                       as status,
-        nullif(upper(btrim(o.currency::text)), '')   as currency,
-        o.subtotal,
-        o.discount_total,
-        o.shipping_total,
-        o.tax_total,
-        o.total,
-        btrim(o.coupon_code)                         as coupon_code,
-        upper(btrim(o.shipping_country))             as shipping_country,
-        o.updated_at
-    from shop.orders as o
-    cross join segflow_reference.params as p
-    where o.placed_at < p.cutoff or o.placed_at is null
-),
+create view segflow_reference.src_orders as
+select
+    o.ctid                                       as source_row,
+    o.order_id,
+    o.customer_id,
+    o.session_id,
+    o.placed_at,
+    (o.placed_at at time zone p.timezone)::date  as order_day,
+    lower(btrim(o.status))                       as status,
+    nullif(upper(btrim(o.currency::text)), '')   as currency,
+    o.subtotal,
+    o.discount_total,
+    o.shipping_total,
+    o.tax_total,
+    o.total,
+    btrim(o.coupon_code)                         as coupon_code,
+    upper(btrim(o.shipping_country))             as shipping_country,
+    o.updated_at
+from shop.orders as o
+cross join segflow_reference.params as p
+where o.placed_at < p.cutoff or o.placed_at is null;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by order_id
-            order by
-                updated_at desc nulls last,
-                status collate "C" desc nulls last,
-                total desc nulls last,
-                source_row
-        ) as rank_in_key
-    from source
-),
+create unlogged table segflow_reference.base_orders_duplicates as
+with duplicate_keys as (
+    select order_id
+    from segflow_reference.src_orders
+    where order_id is not null
+    group by order_id
+    having count(*) > 1
+)
 
-enriched as (
+select
+    s.source_row,
+    row_number() over (
+        partition by s.order_id
+        order by
+            s.updated_at desc nulls last,
+            s.status collate "C" desc nulls last,
+            s.total desc nulls last,
+            s.source_row
+    ) as rank_in_key
+from segflow_reference.src_orders as s
+join duplicate_keys as k
+    on k.order_id = s.order_id;
+
+analyze segflow_reference.base_orders_duplicates;
+
+create unlogged table segflow_reference.base_orders as
+with enriched as (
     select
-        ranked.*,
-        case
-            when ranked.currency = p.base_currency then 1::numeric
-            else fx.rate
-        end as rate,
-        customers.customer_id is not null as customer_is_kept
-    from ranked
+        s.*,
+        d.rank_in_key,
+        case when s.currency = p.base_currency then 1::numeric else fx.rate end as rate,
+        customers.customer_id is not null                                       as customer_is_kept
+    from segflow_reference.src_orders as s
     cross join segflow_reference.params as p
+    left join segflow_reference.base_orders_duplicates as d
+        on d.source_row = s.source_row
     left join segflow_reference.stg_fx_rates_daily as fx
-        on fx.currency = ranked.currency and fx.day = ranked.order_day
+        on fx.currency = s.currency and fx.day = s.order_day
     left join segflow_reference.stg_customers as customers
-        on customers.customer_id = ranked.customer_id
+        on customers.customer_id = s.customer_id
 )
 
 select

@@ -9,65 +9,79 @@
 --   quantity <= 0, or a negative         reject  negative_amount
 --   unit_price, list_price or discount
 
-create table segflow_reference.base_order_items as
-with orders_after_cutoff as (
-    -- orders whose every source row is at or after T (an order with no source row at all
-    -- is an orphan, not a future order)
-    select o.order_id
-    from shop.orders as o
-    cross join segflow_reference.params as p
-    where o.placed_at >= p.cutoff
-    except
-    select b.order_id
-    from segflow_reference.base_orders as b
-),
+create unlogged table segflow_reference.base_orders_after_cutoff as
+-- orders whose every source row is at or after T (an order without any source row is an
+-- orphan, not a future order)
+select o.order_id
+from shop.orders as o
+cross join segflow_reference.params as p
+where o.placed_at >= p.cutoff
+except
+select b.order_id
+from segflow_reference.base_orders as b;
 
-source as (
-    select
-        i.ctid           as source_row,
-        i.order_id,
-        i.line_no,
-        i.product_id,
-        i.quantity,
-        i.unit_price,
-        i.list_price,
-        i.discount
-    from shop.order_items as i
-    left join orders_after_cutoff as future
-        on future.order_id = i.order_id
-    where future.order_id is null
-),
+analyze segflow_reference.base_orders_after_cutoff;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by order_id, line_no
-            order by product_id desc nulls last, source_row
-        ) as rank_in_key
-    from source
+create view segflow_reference.src_order_items as
+select
+    i.ctid           as source_row,
+    i.order_id,
+    i.line_no,
+    i.product_id,
+    i.quantity,
+    i.unit_price,
+    i.list_price,
+    i.discount
+from shop.order_items as i
+where not exists (
+    select from segflow_reference.base_orders_after_cutoff as future
+    where future.order_id = i.order_id
+);
+
+create unlogged table segflow_reference.base_order_items_duplicates as
+with duplicate_keys as (
+    select order_id, line_no
+    from segflow_reference.src_order_items
+    where order_id is not null and line_no is not null
+    group by order_id, line_no
+    having count(*) > 1
 )
 
 select
-    r.order_id,
-    r.line_no,
-    r.product_id,
-    r.quantity,
-    r.unit_price,
-    r.list_price,
-    r.discount,
+    s.source_row,
+    row_number() over (
+        partition by s.order_id, s.line_no
+        order by s.product_id desc nulls last, s.source_row
+    ) as rank_in_key
+from segflow_reference.src_order_items as s
+join duplicate_keys as k
+    on k.order_id = s.order_id and k.line_no = s.line_no;
+
+analyze segflow_reference.base_order_items_duplicates;
+
+create unlogged table segflow_reference.base_order_items as
+select
+    s.order_id,
+    s.line_no,
+    s.product_id,
+    s.quantity,
+    s.unit_price,
+    s.list_price,
+    s.discount,
     case
-        when r.order_id is null or r.line_no is null then 'missing_key'
-        when r.rank_in_key > 1 then 'duplicate'
+        when s.order_id is null or s.line_no is null then 'missing_key'
+        when d.rank_in_key > 1 then 'duplicate'
         when orders.order_id is null then 'orphan_order'
         when products.product_id is null then 'orphan_product'
-        when r.quantity <= 0 or r.unit_price < 0 or r.list_price < 0 or r.discount < 0 then 'negative_amount'
+        when s.quantity <= 0 or s.unit_price < 0 or s.list_price < 0 or s.discount < 0 then 'negative_amount'
     end as reject_reason
-from ranked as r
+from segflow_reference.src_order_items as s
+left join segflow_reference.base_order_items_duplicates as d
+    on d.source_row = s.source_row
 left join segflow_reference.stg_orders as orders
-    on orders.order_id = r.order_id
+    on orders.order_id = s.order_id
 left join segflow_reference.stg_products as products
-    on products.product_id = r.product_id;
+    on products.product_id = s.product_id;
 
 create view segflow_reference.stg_order_items as
 select order_id, line_no, product_id, quantity, unit_price, list_price, discount

@@ -9,74 +9,87 @@
 --   less than 60 s
 --   customer_id set but not kept         reject  orphan_customer
 --   a negative counter                   reject  negative_amount
--- Text trimmed; channel and device lower-cased. session_day is the local day of started_at.
+-- Text trimmed (an empty visitor_id is none); channel and device lower-cased.
+-- session_day is the local day of started_at.
 
-create table segflow_reference.base_sessions as
-with source as (
-    select
-        s.ctid                                        as source_row,
-        s.session_id,
-        nullif(btrim(s.visitor_id), '')              as visitor_id,
-        s.customer_id,
-        s.started_at,
-        s.ended_at,
-        (s.started_at at time zone p.timezone)::date  as session_day,
-        lower(btrim(s.channel))                       as channel,
-        lower(btrim(s.device))                        as device,
-        btrim(s.landing_page)                         as landing_page,
-        s.page_views,
-        s.product_views,
-        s.category_views,
-        s.cart_adds,
-        s.checkout_started,
-        upper(btrim(s.country))                       as country,
-        s.cart_product_id
-    from shop.sessions as s
-    cross join segflow_reference.params as p
-    where s.started_at < p.cutoff or s.started_at is null
-),
+create view segflow_reference.src_sessions as
+select
+    s.ctid                                        as source_row,
+    s.session_id,
+    nullif(btrim(s.visitor_id), '')               as visitor_id,
+    s.customer_id,
+    s.started_at,
+    s.ended_at,
+    (s.started_at at time zone p.timezone)::date  as session_day,
+    lower(btrim(s.channel))                       as channel,
+    lower(btrim(s.device))                        as device,
+    btrim(s.landing_page)                         as landing_page,
+    s.page_views,
+    s.product_views,
+    s.category_views,
+    s.cart_adds,
+    s.checkout_started,
+    upper(btrim(s.country))                       as country,
+    s.cart_product_id
+from shop.sessions as s
+cross join segflow_reference.params as p
+where s.started_at < p.cutoff or s.started_at is null;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by session_id
-            order by ended_at desc nulls last, source_row
-        ) as rank_in_key
-    from source
+create unlogged table segflow_reference.base_sessions_duplicates as
+with duplicate_keys as (
+    select session_id
+    from segflow_reference.src_sessions
+    where session_id is not null
+    group by session_id
+    having count(*) > 1
 )
 
 select
-    r.session_id,
-    r.visitor_id,
-    r.customer_id,
-    r.started_at,
-    r.ended_at,
-    r.session_day,
-    r.channel,
-    r.device,
-    r.landing_page,
-    r.page_views,
-    r.product_views,
-    r.category_views,
-    r.cart_adds,
-    r.checkout_started,
-    r.country,
-    r.cart_product_id,
+    s.source_row,
+    row_number() over (
+        partition by s.session_id
+        order by s.ended_at desc nulls last, s.source_row
+    ) as rank_in_key
+from segflow_reference.src_sessions as s
+join duplicate_keys as k
+    on k.session_id = s.session_id;
+
+analyze segflow_reference.base_sessions_duplicates;
+
+create unlogged table segflow_reference.base_sessions as
+select
+    s.session_id,
+    s.visitor_id,
+    s.customer_id,
+    s.started_at,
+    s.ended_at,
+    s.session_day,
+    s.channel,
+    s.device,
+    s.landing_page,
+    s.page_views,
+    s.product_views,
+    s.category_views,
+    s.cart_adds,
+    s.checkout_started,
+    s.country,
+    s.cart_product_id,
     case
-        when r.session_id is null or r.started_at is null then 'missing_key'
-        when r.rank_in_key > 1 then 'duplicate'
-        when r.started_at > p.run_started_at then 'future_timestamp'
-        when r.page_views > 500
-          or (r.page_views > 50 and r.ended_at - r.started_at < interval '60 seconds') then 'bot'
-        when r.customer_id is not null and customers.customer_id is null then 'orphan_customer'
-        when r.page_views < 0 or r.product_views < 0 or r.category_views < 0
-          or r.cart_adds < 0 then 'negative_amount'
+        when s.session_id is null or s.started_at is null then 'missing_key'
+        when d.rank_in_key > 1 then 'duplicate'
+        when s.started_at > p.run_started_at then 'future_timestamp'
+        when s.page_views > 500
+          or (s.page_views > 50 and s.ended_at - s.started_at < interval '60 seconds') then 'bot'
+        when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'
+        when s.page_views < 0 or s.product_views < 0 or s.category_views < 0
+          or s.cart_adds < 0 then 'negative_amount'
     end as reject_reason
-from ranked as r
+from segflow_reference.src_sessions as s
 cross join segflow_reference.params as p
+left join segflow_reference.base_sessions_duplicates as d
+    on d.source_row = s.source_row
 left join segflow_reference.stg_customers as customers
-    on customers.customer_id = r.customer_id;
+    on customers.customer_id = s.customer_id;
 
 create view segflow_reference.stg_sessions as
 select

@@ -8,73 +8,86 @@
 --   customer_id set but not kept         reject  orphan_customer
 --   sentiment outside -1..1 (NaN too),   reject  invalid_value
 --   csat outside 1..5, negative counters
--- Text trimmed; channel and topic lower-cased. chat_day is the local day of started_at.
+-- Text trimmed (an empty visitor_id is none); channel and topic lower-cased.
+-- chat_day is the local day of started_at.
 
-create table segflow_reference.base_chats as
-with source as (
-    select
-        c.ctid                                        as source_row,
-        c.chat_id,
-        c.customer_id,
-        nullif(btrim(c.visitor_id), '')              as visitor_id,
-        c.session_id,
-        c.started_at,
-        c.ended_at,
-        (c.started_at at time zone p.timezone)::date  as chat_day,
-        lower(btrim(c.channel))                       as channel,
-        c.customer_messages,
-        c.agent_messages,
-        c.questions,
-        c.sentiment,
-        c.csat,
-        lower(btrim(c.topic))                         as topic,
-        c.escalated,
-        c.resolved
-    from shop.chats as c
-    cross join segflow_reference.params as p
-    where c.started_at < p.cutoff or c.started_at is null
-),
+create view segflow_reference.src_chats as
+select
+    c.ctid                                        as source_row,
+    c.chat_id,
+    c.customer_id,
+    nullif(btrim(c.visitor_id), '')               as visitor_id,
+    c.session_id,
+    c.started_at,
+    c.ended_at,
+    (c.started_at at time zone p.timezone)::date  as chat_day,
+    lower(btrim(c.channel))                       as channel,
+    c.customer_messages,
+    c.agent_messages,
+    c.questions,
+    c.sentiment,
+    c.csat,
+    lower(btrim(c.topic))                         as topic,
+    c.escalated,
+    c.resolved
+from shop.chats as c
+cross join segflow_reference.params as p
+where c.started_at < p.cutoff or c.started_at is null;
 
-ranked as (
-    select
-        source.*,
-        row_number() over (
-            partition by chat_id
-            order by ended_at desc nulls last, source_row
-        ) as rank_in_key
-    from source
+create unlogged table segflow_reference.base_chats_duplicates as
+with duplicate_keys as (
+    select chat_id
+    from segflow_reference.src_chats
+    where chat_id is not null
+    group by chat_id
+    having count(*) > 1
 )
 
 select
-    r.chat_id,
-    r.customer_id,
-    r.visitor_id,
-    r.session_id,
-    r.started_at,
-    r.ended_at,
-    r.chat_day,
-    r.channel,
-    r.customer_messages,
-    r.agent_messages,
-    r.questions,
-    r.sentiment,
-    r.csat,
-    r.topic,
-    r.escalated,
-    r.resolved,
+    s.source_row,
+    row_number() over (
+        partition by s.chat_id
+        order by s.ended_at desc nulls last, s.source_row
+    ) as rank_in_key
+from segflow_reference.src_chats as s
+join duplicate_keys as k
+    on k.chat_id = s.chat_id;
+
+analyze segflow_reference.base_chats_duplicates;
+
+create unlogged table segflow_reference.base_chats as
+select
+    s.chat_id,
+    s.customer_id,
+    s.visitor_id,
+    s.session_id,
+    s.started_at,
+    s.ended_at,
+    s.chat_day,
+    s.channel,
+    s.customer_messages,
+    s.agent_messages,
+    s.questions,
+    s.sentiment,
+    s.csat,
+    s.topic,
+    s.escalated,
+    s.resolved,
     case
-        when r.chat_id is null or r.started_at is null then 'missing_key'
-        when r.rank_in_key > 1 then 'duplicate'
-        when r.started_at > p.run_started_at then 'future_timestamp'
-        when r.customer_id is not null and customers.customer_id is null then 'orphan_customer'
-        when not (r.sentiment between -1 and 1)          -- NaN is outside too
-          or not (r.csat between 1 and 5)
-          or r.customer_messages < 0 or r.agent_messages < 0 or r.questions < 0 then 'invalid_value'
+        when s.chat_id is null or s.started_at is null then 'missing_key'
+        when d.rank_in_key > 1 then 'duplicate'
+        when s.started_at > p.run_started_at then 'future_timestamp'
+        when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'
+        when not (s.sentiment between -1 and 1)          -- NaN is outside too
+          or not (s.csat between 1 and 5)
+          or s.customer_messages < 0 or s.agent_messages < 0 or s.questions < 0 then 'invalid_value'
     end as reject_reason
-from ranked as r
+from segflow_reference.src_chats as s
 cross join segflow_reference.params as p
+left join segflow_reference.base_chats_duplicates as d
+    on d.source_row = s.source_row
 left join segflow_reference.stg_customers as customers
-    on customers.customer_id = r.customer_id;
+    on customers.customer_id = s.customer_id;
 
 create view segflow_reference.stg_chats as
 select

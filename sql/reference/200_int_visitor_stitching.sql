@@ -5,7 +5,7 @@
 -- customer_id. Visitors that never logged in before T have no row: their anonymous
 -- sessions belong to nobody.
 
-create table segflow_reference.int_visitor_stitching as
+create unlogged table segflow_reference.int_visitor_stitching as
 select distinct on (s.visitor_id)
     s.visitor_id,
     s.customer_id,

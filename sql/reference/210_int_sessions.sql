@@ -3,7 +3,7 @@
 -- customer_id is the session's own customer_id when it has one, else the customer of its
 -- visitor (int_visitor_stitching), else null (a session of nobody).
 
-create table segflow_reference.int_sessions as
+create unlogged table segflow_reference.int_sessions as
 select
     s.session_id,
     s.visitor_id,

@@ -3,7 +3,7 @@
 -- A chat belongs to its customer_id, else to the customer of its visitor_id
 -- (int_visitor_stitching), else to nobody.
 
-create table segflow_reference.int_chats as
+create unlogged table segflow_reference.int_chats as
 select
     c.chat_id,
     coalesce(c.customer_id, v.customer_id) as customer_id,

@@ -6,7 +6,7 @@
 -- cart_product_id (null when the product is unknown). Sessions of nobody are abandoned
 -- carts of nobody (customer_id null).
 
-create table segflow_reference.int_abandoned_carts as
+create unlogged table segflow_reference.int_abandoned_carts as
 select
     s.session_id,
     s.customer_id,

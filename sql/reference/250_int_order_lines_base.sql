@@ -4,7 +4,7 @@
 -- zero, in the base currency. is_new_launch: placed within 30 days (720 hours) after
 -- the product's launch, placed_at - launched_at in [0, 30 days].
 
-create table segflow_reference.int_order_lines_base as
+create unlogged table segflow_reference.int_order_lines_base as
 select
     i.order_id,
     i.line_no,

@@ -4,7 +4,7 @@
 -- discount > 0, or coupon_code is not null; full price otherwise. discount_rate is
 -- discount_total / subtotal (0 when subtotal is 0).
 
-create table segflow_reference.int_purchases as
+create unlogged table segflow_reference.int_purchases as
 with line_discounts as (
     select order_id, bool_or(discount > 0) as has_line_discount
     from segflow_reference.int_order_lines_base

@@ -4,7 +4,7 @@
 -- from 1; gap_days is the difference to the previous purchase day (null on the first).
 -- These are the transactions of lifetimes' summary_data_from_transaction_data (freq 'D').
 
-create table segflow_reference.int_purchase_days as
+create unlogged table segflow_reference.int_purchase_days as
 with days as (
     select customer_id, order_day, sum(net_revenue) as day_net_revenue, count(*) as purchases
     from segflow_reference.int_purchases

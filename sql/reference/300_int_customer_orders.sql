@@ -3,7 +3,7 @@
 -- Purchases are kept orders with status 'completed'; trailing N days are local days in
 -- [D - N + 1, D]. Customers without kept orders have no row.
 
-create table segflow_reference.int_customer_orders as
+create unlogged table segflow_reference.int_customer_orders as
 select
     o.customer_id,
     count(pu.order_id)                                                        as frequency,

@@ -5,7 +5,7 @@
 -- total_line_revenue: the sum over all purchase lines (the share's denominator).
 -- Customers with purchases but no kept lines have no row.
 
-create table segflow_reference.int_customer_products as
+create unlogged table segflow_reference.int_customer_products as
 with purchase_lines as (
     select *
     from segflow_reference.int_order_lines_base

@@ -7,7 +7,7 @@
 --   btyd_t = D - first day, btyd_monetary_value = mean net revenue of the repeat days
 --   (all days but the first), 0 when btyd_frequency is 0.
 
-create table segflow_reference.int_customer_order_timing as
+create unlogged table segflow_reference.int_customer_order_timing as
 with gaps as (
     select
         customer_id,

@@ -3,7 +3,7 @@
 -- Ratios of counts are float8 divisions of exact integers. avg_csat is over rated chats,
 -- avg_sentiment over chats with a sentiment.
 
-create table segflow_reference.int_customer_chats as
+create unlogged table segflow_reference.int_customer_chats as
 select
     c.customer_id,
     count(*)                                                           as chats,

@@ -10,7 +10,12 @@
 
 create table segflow_reference.customer_features as
 with customers as (
-    select * from segflow_reference.stg_customers
+    select
+        c.*,
+        -- full years of age on D (born on 29 February: a year older on 1 March of common years)
+        date_part('year', age(p.as_of::timestamp, c.birth_date::timestamp))::int4 as age_years
+    from segflow_reference.stg_customers as c
+    cross join segflow_reference.params as p
 ),
 
 features as (
@@ -81,11 +86,11 @@ features as (
         c.acquisition_channel,
         case
             when c.birth_date is null then null
-            when age.years < 25 then '<25'
-            when age.years < 35 then '25-34'
-            when age.years < 45 then '35-44'
-            when age.years < 55 then '45-54'
-            when age.years < 65 then '55-64'
+            when c.age_years < 25 then '<25'
+            when c.age_years < 35 then '25-34'
+            when c.age_years < 45 then '35-44'
+            when c.age_years < 55 then '45-54'
+            when c.age_years < 65 then '55-64'
             else '65+'
         end                                                                  as age_band,
         -- BTYD
@@ -95,15 +100,6 @@ features as (
         t.btyd_monetary_value                                                as btyd_monetary_value
     from customers as c
     cross join segflow_reference.params as p
-    -- full years of age on D (born on 29 February: a year older on 1 March of common years)
-    cross join lateral (
-        select
-            extract(year from p.as_of)::int4 - extract(year from c.birth_date)::int4
-            - case
-                when to_char(p.as_of, 'MMDD') < to_char(c.birth_date, 'MMDD') then 1
-                else 0
-              end as years
-    ) as age
     left join segflow_reference.int_customer_orders as o on o.customer_id = c.customer_id
     left join segflow_reference.int_customer_sessions as s on s.customer_id = c.customer_id
     left join segflow_reference.int_customer_chats as ch on ch.customer_id = c.customer_id
@@ -195,8 +191,7 @@ select
     f.btyd_monetary_value
 from features as f
 left join rfm as r
-    on r.customer_id = f.customer_id
-order by f.customer_id;
+    on r.customer_id = f.customer_id;
 
 alter table segflow_reference.customer_features add primary key (customer_id);
 analyze segflow_reference.customer_features;
