@@ -65,6 +65,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "segflow", dependencies: ["SegflowCLI"]),
+        // Runs every libpq owner path for `make leakcheck` (under valgrind).
+        .executableTarget(
+            name: "segflow-leakcheck",
+            dependencies: ["PostgresClient", "LocalPostgres", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/LeakCheck"
+        ),
+        // `make bench`: side-by-side benchmarks, figures into BENCHMARKS.md.
+        .executableTarget(
+            name: "segflow-bench",
+            dependencies: [
+                "Segflow", "PostgresClient", "LocalPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Bench"
+        ),
         .target(
             name: "SegflowTestSupport",
             dependencies: ["LocalPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")]

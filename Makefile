@@ -1,0 +1,47 @@
+# segflow build, test and run targets.
+#
+#   make test                      install system deps, build, run all tests
+#   make demo CUSTOMERS=10000      run the demo against a throwaway PostgreSQL
+#   make test SCRATCH=.build-me    use another build folder (parallel checkouts)
+
+SWIFT ?= swift
+CUSTOMERS ?= 50000
+# SwiftPM's build folder; the release binary is $(SCRATCH)/release/segflow.
+SCRATCH ?= .build
+# Extra flags for every swift build/test, e.g. SWIFT_FLAGS="-j 1".
+SWIFT_FLAGS ?=
+
+SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
+
+# deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
+.NOTPARALLEL:
+
+.PHONY: build deps test demo bench leakcheck clean
+
+build:
+	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
+
+deps:
+	bash scripts/install-deps.sh
+
+# Build first, then run without rebuilding, so a compile error and a test
+# failure are told apart. Swift Testing runs tests in parallel in-process.
+test: deps
+	$(SWIFT) build --build-tests $(SWIFTPM_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFTPM_FLAGS)
+
+demo: deps build
+	$(SCRATCH)/release/segflow demo --customers $(CUSTOMERS)
+
+bench: deps build
+	SWIFT="$(SWIFT)" SCRATCH="$(SCRATCH)" CUSTOMERS="$(CUSTOMERS)" bash scripts/bench.sh
+
+leakcheck: deps
+	@if [ -f scripts/leakcheck.sh ]; then \
+		SWIFT="$(SWIFT)" SCRATCH="$(SCRATCH)" bash scripts/leakcheck.sh; \
+	else \
+		echo "leakcheck: scripts/leakcheck.sh does not exist yet" >&2; exit 1; \
+	fi
+
+clean:
+	rm -rf $(SCRATCH)

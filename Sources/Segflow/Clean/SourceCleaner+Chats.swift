@@ -1,0 +1,115 @@
+import PostgresClient
+
+extension SourceCleaner {
+    /// Columns: chat_id, customer_id, visitor_id, started_at, ended_at, customer_messages,
+    /// questions, sentiment, csat, escalated.
+    func consumeChat(_ row: BinaryCopyRow) throws {
+        let box = log(.chats)
+        box.log.receive()
+        guard let id = try row.int64(0) else {
+            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .chats))
+            return
+        }
+        guard let startedAt = try row.timestamp(3)?.microsecondsSince2000 else {
+            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .chats))
+            return
+        }
+        let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
+        let table = chats
+        let slot: Int
+        if let existing = table.index.find(id) {
+            let old = Int(existing)
+            guard endedAt > table.endedAt[old] else {
+                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .chats))
+                return
+            }
+            box.log.rejectKept(key: String(id), reason: "duplicate", raw: [.init("chat_id", String(id)),
+                .init("ended_at", PostgresTimestamp(microsecondsSince2000: table.endedAt[old]).description)])
+            slot = old
+        } else {
+            slot = table.count
+            table.index.insert(id, Int32(slot))
+            table.ids.append(id)
+            table.customerID.append(0)
+            table.visitorKey.append(0)
+            table.startedAt.append(0)
+            table.endedAt.append(0)
+            table.customerMessages.append(0)
+            table.questions.append(0)
+            table.sentiment.append(.nan)
+            table.csat.append(-1)
+            table.escalated.append(false)
+            table.kept.append(true)
+        }
+        table.customerID[slot] = try row.int64(1) ?? 0
+        table.visitorKey[slot] = row.withBytes(2) { StableHash.fnv1a($0) } ?? 0
+        table.startedAt[slot] = startedAt
+        table.endedAt[slot] = endedAt
+        table.customerMessages[slot] = try row.int32(5) ?? 0
+        table.questions[slot] = try row.int32(6) ?? 0
+        table.sentiment[slot] = try row.double(7) ?? .nan
+        table.csat[slot] = try row.int32(8) ?? -1
+        table.escalated[slot] = try row.bool(9) ?? false
+    }
+
+    /// After all chats (customers and stitching known): validate and aggregate per snapshot.
+    func finalizeChats(windows: [SnapshotWindow]) -> ChatActivity {
+        let table = chats
+        let box = log(.chats)
+        let activity = ChatActivity(customers: customers.count, snapshots: windows.count)
+        for slot in 0..<table.count {
+            let customerID = table.customerID[slot]
+            let sentiment = table.sentiment[slot]
+            let csat = table.csat[slot]
+            let reason: String?
+            if table.startedAt[slot] > runStartedAt {
+                reason = "future_timestamp"
+            } else if customerID != 0, customers.row(of: customerID) == nil {
+                reason = customers.testAccountIDs.contains(customerID) ? "test_account" : "orphan_customer"
+            } else if (!sentiment.isNaN && (sentiment < -1 || sentiment > 1)) || (csat != -1 && (csat < 1 || csat > 5))
+                        || table.customerMessages[slot] < 0 || table.questions[slot] < 0 {
+                reason = "invalid_value"
+            } else {
+                reason = nil
+            }
+            if let reason {
+                table.kept[slot] = false
+                box.log.reject(key: String(table.ids[slot]), reason: reason, raw: [
+                    .init("chat_id", String(table.ids[slot])), .init("customer_id", customerID == 0 ? nil : String(customerID)),
+                    .init("started_at", PostgresTimestamp(microsecondsSince2000: table.startedAt[slot]).description),
+                    .init("sentiment", sentiment.isNaN ? nil : String(sentiment)), .init("csat", csat == -1 ? nil : String(csat)),
+                ])
+                continue
+            }
+            let customer: Int32
+            var knownSince = Int64.min
+            if customerID != 0, let row = customers.row(of: customerID) {
+                customer = row
+            } else if table.visitorKey[slot] != 0, let stitched = stitching.customer(of: table.visitorKey[slot]) {
+                customer = stitched.row
+                knownSince = stitched.since
+            } else {
+                continue
+            }
+            let localDay = calendar.localDay(table.startedAt[slot])
+            for (snapshot, window) in windows.enumerated() where table.startedAt[slot] < window.cutoff && knownSince < window.cutoff {
+                let index = activity.slot(snapshot: snapshot, customer: customer)
+                activity.chats[index] += 1
+                if window.isRecent(localDay, days: 90) { activity.chats90[index] += 1 }
+                activity.messages[index] += table.customerMessages[slot]
+                activity.questions[index] += table.questions[slot]
+                if !sentiment.isNaN {
+                    activity.sentimentSum[index] += sentiment
+                    activity.sentimentCount[index] += 1
+                }
+                if csat != -1 {
+                    activity.csatSum[index] += csat
+                    activity.csatCount[index] += 1
+                    activity.minCsat[index] = min(activity.minCsat[index], csat)
+                }
+                if table.escalated[slot] { activity.escalations[index] += 1 }
+            }
+        }
+        return activity
+    }
+}

@@ -1,0 +1,102 @@
+import PostgresClient
+
+extension SourceCleaner {
+    /// Columns: customer_id, email, created_at, country, city, birth_date, gender,
+    /// newsletter_opt_in, acquisition_channel, updated_at.
+    func consumeCustomer(_ row: BinaryCopyRow) throws {
+        let box = log(.customers)
+        box.log.receive()
+        guard let id = try row.int64(0) else {
+            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .customers))
+            return
+        }
+        guard let createdAt = try row.timestamp(2)?.microsecondsSince2000 else {
+            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .customers))
+            return
+        }
+        let rawEmail = try row.string(1)
+        let updatedAt = try row.timestamp(9)?.microsecondsSince2000 ?? .min
+        let table = customers
+        if let existing = table.index.find(id) {
+            let slot = Int(existing)
+            let newer = (updatedAt, rawEmail ?? "", createdAt) > (table.updatedAt[slot], table.rawEmail[slot] ?? "", table.createdAt[slot])
+            if !newer {
+                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .customers))
+                return
+            }
+            box.log.rejectKept(key: String(id), reason: "duplicate", raw: [
+                .init("customer_id", String(id)), .init("email", table.rawEmail[slot]),
+                .init("created_at", PostgresTimestamp(microsecondsSince2000: table.createdAt[slot]).description),
+                .init("updated_at", table.updatedAt[slot] == .min ? nil : PostgresTimestamp(microsecondsSince2000: table.updatedAt[slot]).description),
+            ])
+            try storeCustomer(row, slot: slot, id: id, rawEmail: rawEmail, createdAt: createdAt, updatedAt: updatedAt)
+        } else {
+            table.index.insert(id, Int32(table.count))
+            table.ids.append(id)
+            table.createdAt.append(0)
+            table.updatedAt.append(0)
+            table.rawEmail.append(nil)
+            table.email.append(nil)
+            table.country.append(nil)
+            table.rawCountry.append(nil)
+            table.city.append(nil)
+            table.birthDay.append(.min)
+            table.rawBirthDay.append(.min)
+            table.newsletter.append(false)
+            table.acquisitionChannel.append(nil)
+            table.kept.append(true)
+            try storeCustomer(row, slot: table.count - 1, id: id, rawEmail: rawEmail, createdAt: createdAt, updatedAt: updatedAt)
+        }
+    }
+
+    private func storeCustomer(_ row: BinaryCopyRow, slot: Int, id: Int64, rawEmail: String?, createdAt: Int64, updatedAt: Int64) throws {
+        let table = customers
+        table.createdAt[slot] = createdAt
+        table.updatedAt[slot] = updatedAt
+        table.rawEmail[slot] = rawEmail
+        table.rawCountry[slot] = try row.string(3)
+        table.city[slot] = try row.string(4).map(TextNormalization.trimmed)
+        table.rawBirthDay[slot] = try row.date(5)?.daysSince1970 ?? .min
+        table.newsletter[slot] = try row.bool(7) ?? false
+        table.acquisitionChannel[slot] = TextNormalization.lowerTrimmed(try row.string(8))
+    }
+
+    /// After all customer rows: test accounts out, e-mails, countries and birth dates normalised.
+    func finalizeCustomers() {
+        let table = customers
+        let box = log(.customers)
+        for slot in 0..<table.count {
+            let id = table.ids[slot]
+            let email = TextNormalization.lowerTrimmed(table.rawEmail[slot])
+            if rules.isTestAccount(customerID: id, normalizedEmail: email) {
+                table.kept[slot] = false
+                table.testAccountIDs.insert(id)
+                box.log.reject(key: String(id), reason: "test_account", raw: [.init("customer_id", String(id)), .init("email", table.rawEmail[slot])])
+                continue
+            }
+            if let email, !TextNormalization.isValidEmail(email) {
+                box.log.repair(key: String(id), reason: "invalid_email", raw: [.init("email", table.rawEmail[slot])])
+                table.email[slot] = nil
+            } else {
+                table.email[slot] = email
+            }
+            if let raw = table.rawCountry[slot] {
+                let code = TextNormalization.countryCode(raw)
+                if code == nil { box.log.repair(key: String(id), reason: "invalid_country", raw: [.init("country", raw)]) }
+                table.country[slot] = code
+            }
+            let birth = table.rawBirthDay[slot]
+            if birth != .min {
+                // D - interval '120 years', with PostgreSQL's clamping of Feb 29 to Feb 28.
+                let asOf = PostgresDate(daysSince1970: asOfDay).components
+                let limit = (PostgresDate(year: asOf.year - 120, month: asOf.month, day: asOf.day)
+                    ?? PostgresDate(year: asOf.year - 120, month: asOf.month, day: 28))?.daysSince1970 ?? .min
+                if birth > asOfDay || birth < limit {
+                    box.log.repair(key: String(id), reason: "invalid_birth_date", raw: [.init("birth_date", PostgresDate(daysSince1970: birth).description)])
+                } else {
+                    table.birthDay[slot] = birth
+                }
+            }
+        }
+    }
+}

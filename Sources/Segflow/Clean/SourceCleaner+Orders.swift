@@ -1,0 +1,134 @@
+import PostgresClient
+
+extension SourceCleaner {
+    /// Columns: order_id, customer_id, session_id, placed_at, status, currency, subtotal,
+    /// discount_total, shipping_total, tax_total, total, coupon_code, updated_at.
+    func consumeOrder(_ row: BinaryCopyRow) throws {
+        let box = log(.orders)
+        box.log.receive()
+        guard let id = try row.int64(0) else {
+            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orders))
+            return
+        }
+        guard let placedAt = try row.timestamp(3)?.microsecondsSince2000,
+              let subtotal = try row.numericScaled(6, scale: 2),
+              let discount = try row.numericScaled(7, scale: 2),
+              let total = try row.numericScaled(10, scale: 2) else {
+            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .orders))
+            return
+        }
+        let updatedAt = try row.timestamp(12)?.microsecondsSince2000 ?? .min
+        let status = TextNormalization.lowerTrimmed(try row.string(4)) ?? ""
+        let table = orders
+        let slot: Int
+        if let existing = table.index.find(id) {
+            let old = Int(existing)
+            // Latest updated_at wins; ties: the greater status text, then the greater total.
+            guard (updatedAt, status, total) > (table.updatedAt[old], table.statusText[old], table.totalCents[old]) else {
+                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .orders))
+                return
+            }
+            box.log.rejectKept(key: String(id), reason: "duplicate", raw: rawOrder(old))
+            slot = old
+        } else {
+            slot = table.count
+            table.index.insert(id, Int32(slot))
+            table.append(id: id)
+        }
+        table.customerID[slot] = try row.int64(1) ?? 0
+        table.sessionID[slot] = try row.int64(2) ?? 0
+        table.placedAt[slot] = placedAt
+        table.updatedAt[slot] = updatedAt
+        table.statusText[slot] = status
+        table.currency[slot] = TextNormalization.trimmed(try row.string(5) ?? "").uppercased()
+        table.subtotalCents[slot] = subtotal
+        table.discountCents[slot] = discount
+        table.shippingCents[slot] = try row.numericScaled(8, scale: 2) ?? 0
+        table.taxCents[slot] = try row.numericScaled(9, scale: 2) ?? 0
+        table.totalCents[slot] = total
+        table.hasCoupon[slot] = !row.isNull(11)
+    }
+
+    private func rawOrder(_ slot: Int) -> [QuarantineRecord.RawValue] {
+        let table = orders
+        func money(_ cents: Int64) -> String { PostgresNumeric(scaled: cents, scale: 2).description }
+        return [
+            .init("order_id", String(table.ids[slot])), .init("customer_id", String(table.customerID[slot])),
+            .init("placed_at", PostgresTimestamp(microsecondsSince2000: table.placedAt[slot]).description),
+            .init("status", table.statusText[slot]), .init("currency", table.currency[slot]),
+            .init("subtotal", money(table.subtotalCents[slot])), .init("discount_total", money(table.discountCents[slot])),
+            .init("shipping_total", money(table.shippingCents[slot])), .init("tax_total", money(table.taxCents[slot])),
+            .init("total", money(table.totalCents[slot])),
+        ]
+    }
+
+    /// After all order rows (customers and rates finalised): validate the survivors of
+    /// deduplication and convert their amounts to the base currency.
+    func finalizeOrders() {
+        let table = orders
+        let box = log(.orders)
+        for slot in 0..<table.count {
+            let reason: String?
+            let customerID = table.customerID[slot]
+            let customerRow = customers.row(of: customerID)
+            let day = calendar.localDay(table.placedAt[slot])
+            let rate = fx.rateE8(currency: table.currency[slot], day: day)
+            if table.placedAt[slot] > runStartedAt {
+                reason = "future_timestamp"
+            } else if customerRow == nil {
+                reason = customers.testAccountIDs.contains(customerID) ? "test_account" : "orphan_customer"
+            } else if !rules.validStatuses.contains(table.statusText[slot]) {
+                reason = "invalid_status"
+            } else if rate == nil {
+                reason = "unknown_currency"
+            } else if table.subtotalCents[slot] < 0 || table.discountCents[slot] < 0 || table.shippingCents[slot] < 0
+                        || table.taxCents[slot] < 0 || table.totalCents[slot] < 0 {
+                reason = "negative_amount"
+            } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
+                reason = "absurd_amount"
+            } else {
+                reason = nil
+            }
+            if let reason {
+                table.kept[slot] = false
+                box.log.reject(key: String(table.ids[slot]), reason: reason, raw: rawOrder(slot))
+                continue
+            }
+            let rateE8 = rate ?? 0
+            table.customer[slot] = customerRow ?? 0
+            table.localDay[slot] = day
+            table.rateE8[slot] = rateE8
+            table.status[slot] = OrderTable.Status(table.statusText[slot])
+            table.netCents[slot] = FxTable.convert(cents: table.subtotalCents[slot] - table.discountCents[slot], rateE8: rateE8)
+        }
+        table.groupByCustomer(customerCount: customers.count)
+    }
+}
+
+extension OrderTable {
+    /// Appends an empty row for a new order id.
+    func append(id: Int64) {
+        ids.append(id)
+        customer.append(0)
+        placedAt.append(0)
+        updatedAt.append(0)
+        localDay.append(0)
+        status.append(.other)
+        statusText.append("")
+        totalCents.append(0)
+        sessionID.append(0)
+        netCents.append(0)
+        subtotalCents.append(0)
+        discountCents.append(0)
+        rateE8.append(0)
+        hasCoupon.append(false)
+        attributedSession.append(0)
+        attributedSessionStart.append(.min)
+        explicitSessionConfirmed.append(false)
+        customerID.append(0)
+        currency.append("")
+        shippingCents.append(0)
+        taxCents.append(0)
+        kept.append(true)
+    }
+}

@@ -1,0 +1,49 @@
+import PostgresClient
+
+/// The clean stage: turns COPY rows into the kept, normalised model, and every rejected
+/// or repaired row into a quarantine record. One extension per source
+/// (`SourceCleaner+Customers.swift`, …). Rules: docs/semantics.md, "Clean".
+final class SourceCleaner: @unchecked Sendable {
+    let rules: CleaningRules
+    let calendar: LocalCalendar
+    /// The latest snapshot's as-of day (days since 1970) and cut-off (µs since 2000).
+    let asOfDay: Int32
+    let cutoff: Int64
+    /// The wall clock when the run started: later event times are impossible.
+    let runStartedAt: Int64
+
+    let customers = CustomerTable()
+    let products = ProductCatalog()
+    let fx: FxTable
+    let orders = OrderTable()
+    let items = ItemTable()
+    let chats = ChatTable()
+    let stitching = VisitorStitching()
+    /// Orders placed at or after the cut-off: their lines are not read into the snapshot.
+    var ordersAfterCutoff = Int64Set()
+    /// Session ids that occur more than once; those rows are resolved after the stream.
+    var duplicateSessionIDs = Int64Set()
+    /// One log per source, each touched only by the thread cleaning that source.
+    let logs: [SourceName: QuarantineLogBox]
+
+    init(rules: CleaningRules, calendar: LocalCalendar, baseCurrency: String, asOfDay: Int32, cutoff: Int64, runStartedAt: Int64) {
+        self.rules = rules
+        self.calendar = calendar
+        self.asOfDay = asOfDay
+        self.cutoff = cutoff
+        self.runStartedAt = runStartedAt
+        self.fx = FxTable(baseCurrency: baseCurrency)
+        self.logs = Dictionary(uniqueKeysWithValues: SourceName.allCases.map { ($0, QuarantineLogBox(source: $0)) })
+    }
+
+    func log(_ source: SourceName) -> QuarantineLogBox {
+        guard let box = logs[source] else { preconditionFailure("every source has a log") }
+        return box
+    }
+}
+
+/// A source's quarantine log, shared by reference between the cleaner's methods.
+final class QuarantineLogBox: @unchecked Sendable {
+    var log: QuarantineLog
+    init(source: SourceName) { log = QuarantineLog(source: source.rawValue) }
+}

@@ -1,0 +1,34 @@
+/// Chat aggregates per customer and snapshot.
+final class ChatActivity: @unchecked Sendable {
+    let customers: Int
+    var chats: [Int32]
+    var chats90: [Int32]
+    var messages: [Int32]
+    var questions: [Int32]
+    var sentimentSum: [Double]
+    var sentimentCount: [Int32]
+    var csatSum: [Int32]
+    var csatCount: [Int32]
+    var minCsat: [Int32]
+    var escalations: [Int32]
+
+    init(customers: Int, snapshots: Int) {
+        self.customers = customers
+        let size = customers * snapshots
+        chats = Array(repeating: 0, count: size)
+        chats90 = Array(repeating: 0, count: size)
+        messages = Array(repeating: 0, count: size)
+        questions = Array(repeating: 0, count: size)
+        sentimentSum = Array(repeating: 0, count: size)
+        sentimentCount = Array(repeating: 0, count: size)
+        csatSum = Array(repeating: 0, count: size)
+        csatCount = Array(repeating: 0, count: size)
+        minCsat = Array(repeating: .max, count: size)
+        escalations = Array(repeating: 0, count: size)
+    }
+
+    @inline(__always)
+    func slot(snapshot: Int, customer: Int32) -> Int {
+        snapshot * customers + Int(customer)
+    }
+}

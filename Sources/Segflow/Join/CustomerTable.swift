@@ -1,0 +1,31 @@
+/// Kept customers, column by column; a customer's row number is its index everywhere else.
+final class CustomerTable: @unchecked Sendable {
+    var index = Int64Index(capacity: 1 << 16)
+    var ids: [Int64] = []
+    var createdAt: [Int64] = []
+    var updatedAt: [Int64] = []
+    /// The raw e-mail (for duplicate tie-breaks), and the normalised one (nil when invalid).
+    var rawEmail: [String?] = []
+    var email: [String?] = []
+    var country: [String?] = []
+    var city: [String?] = []
+    /// Days since 1970, `Int32.min` for unknown.
+    var birthDay: [Int32] = []
+    var newsletter: [Bool] = []
+    var acquisitionChannel: [String?] = []
+    var rawCountry: [String?] = []
+    var rawBirthDay: [Int32] = []
+    /// False for rows rejected after loading (test accounts).
+    var kept: [Bool] = []
+    /// Ids of rejected test accounts: their orders, sessions and chats are rejected too.
+    var testAccountIDs: Set<Int64> = []
+
+    var count: Int { ids.count }
+
+    /// The row of a kept customer.
+    @inline(__always)
+    func row(of customerID: Int64) -> Int32? {
+        guard let row = index.find(customerID), kept[Int(row)] else { return nil }
+        return row
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Yams
+
+extension PipelineConfiguration {
+    /// Reads and validates a pipeline file. `path` is used as given in every message.
+    public static func load(path: String) throws(PipelineValidationError) -> PipelineConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PipelineValidationError(issues: [
+                PipelineIssue(file: path, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)"),
+            ])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates pipeline YAML; `file` names it in messages.
+    public static func parse(yaml: String, file: String = "<pipeline>") throws(PipelineValidationError) -> PipelineConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw PipelineValidationError(issues: [issue(for: error, file: file)])
+        }
+        guard let root else {
+            throw PipelineValidationError(issues: [
+                PipelineIssue(file: file, line: 1, column: 1, message: "the pipeline file is empty"),
+            ])
+        }
+        var reader = PipelineFileReader(file: file, yaml: yaml)
+        let configuration = reader.read(root)
+        guard let configuration, reader.issues.isEmpty else {
+            let sorted = reader.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            throw PipelineValidationError(issues: sorted)
+        }
+        return configuration
+    }
+
+    /// A YAML syntax error as an issue at libyaml's position.
+    private static func issue(for error: Error, file: String) -> PipelineIssue {
+        guard let yamlError = error as? YamlError else {
+            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) " } ?? ""
+            return PipelineIssue(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return PipelineIssue(file: file, line: context.mark.line, column: context.mark.column,
+                                 message: "duplicate key \(keys) in the same mapping")
+        default:
+            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(yamlError)")
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Yams
+
+extension PipelineFileReader {
+    private static let segmentationKeys = [
+        "key", "name", "description", "primary", "exclusive", "segments",
+        "family", "name_template", "description_template", "actions", "rule",
+    ]
+    private static let familyOnlyKeys = ["name_template", "description_template", "actions", "rule"]
+    private static let segmentKeys = ["key", "name", "description", "rule", "actions"]
+
+    mutating func readSegmentations(_ node: Node) -> [SegmentationDefinition] {
+        guard let list = node.sequence, !list.isEmpty else {
+            issue("'segmentations' must be a non-empty list", at: node)
+            return []
+        }
+        var result: [SegmentationDefinition] = []
+        var segmentationKeys: [String: Mark?] = [:]
+        var segmentKeys: [String: Mark?] = [:]
+        var primaries: [(key: String, mark: Mark?)] = []
+
+        for item in list {
+            guard let fields = entries(item, allowed: Self.segmentationKeys, what: "segmentation") else { continue }
+            let keyNode = fields["key"]?.value
+            let key = keyNode.flatMap { self.key($0, "segmentation key") }
+            if keyNode == nil { issue("segmentation is missing 'key'", at: item) }
+            if let key, let keyNode {
+                if let first = segmentationKeys[key] {
+                    issue("duplicate segmentation key '\(key)'\(Self.firstAt(first))", at: keyNode)
+                } else {
+                    segmentationKeys[key] = keyNode.mark
+                }
+            }
+            let label = "segmentation '\(key ?? "?")'"
+            let name = fields["name"].flatMap { string($0.value, "name") } ?? key.map(Self.title)
+            let description = fields["description"].flatMap { string($0.value, "description", allowEmpty: true) }
+            let primary = fields["primary"].flatMap { bool($0.value, "primary") } ?? false
+            let exclusive = fields["exclusive"].flatMap { bool($0.value, "exclusive") }
+            if primary {
+                // Counted even when the key itself is invalid, so no second error appears.
+                primaries.append((key ?? keyNode?.scalar?.string ?? "?", fields["primary"]?.key.mark))
+            }
+
+            var kind: SegmentationDefinition.Kind?
+            switch (fields["segments"], fields["family"]) {
+            case (.some, .some):
+                issue("\(label) has both 'segments' and 'family'; give one", at: item)
+            case (nil, nil):
+                issue("\(label) needs 'segments' (a list) or 'family' (a text feature)", at: item)
+            case (.some(let segments), nil):
+                for extra in Self.familyOnlyKeys {
+                    if let entry = fields[extra] {
+                        issue("'\(extra)' belongs to family segmentations; segments carry their own", at: entry.key)
+                    }
+                }
+                let isExclusive = exclusive ?? true
+                let definitions = readSegments(segments.value, label: label, exclusive: isExclusive,
+                                               keys: &segmentKeys)
+                if primary, !isExclusive {
+                    issue("the primary segmentation must be exclusive (one lifecycle segment per customer)",
+                          at: fields["exclusive"]?.value ?? item)
+                }
+                kind = definitions.map { .segments($0) }
+            case (nil, .some(let family)):
+                if primary {
+                    issue("the primary segmentation must list segments with rules, not be a family", at: family.key)
+                }
+                if let exclusive = fields["exclusive"], exclusive.value.scalar?.string == "false" {
+                    issue("a family gives each customer one value: it cannot be non-exclusive", at: exclusive.value)
+                }
+                kind = readFamily(family.value, fields: fields, label: label).map { .family($0) }
+            }
+            guard let key, let name, let kind else { continue }
+            result.append(SegmentationDefinition(
+                key: key, name: name, description: description, isPrimary: primary,
+                isExclusive: exclusive ?? true, kind: kind))
+        }
+
+        if primaries.isEmpty {
+            issue("no segmentation is marked 'primary: true'; exactly one must be", at: node)
+        }
+        for extra in primaries.dropFirst() {
+            issue("segmentation '\(extra.key)' is also marked primary ('\(primaries[0].key)' already is); "
+                + "exactly one segmentation may be primary", at: extra.mark)
+        }
+        return result
+    }
+
+    private mutating func readSegments(_ node: Node, label: String, exclusive: Bool,
+                                       keys: inout [String: Mark?]) -> [SegmentDefinition]? {
+        guard let list = node.sequence, !list.isEmpty else {
+            issue("'segments' of \(label) must be a non-empty list", at: node)
+            return nil
+        }
+        var result: [SegmentDefinition] = []
+        var complete = true
+        var catchAll: (key: String, mark: Mark?)?
+        for item in list {
+            guard let fields = entries(item, allowed: Self.segmentKeys, what: "segment") else {
+                complete = false
+                continue
+            }
+            let keyNode = fields["key"]?.value
+            let key = keyNode.flatMap { self.key($0, "segment key") }
+            if keyNode == nil { issue("segment is missing 'key'", at: item) }
+            if let key, let keyNode {
+                if let first = keys[key] {
+                    issue("duplicate segment key '\(key)'\(Self.firstAt(first))", at: keyNode)
+                } else {
+                    keys[key] = keyNode.mark
+                }
+            }
+            let name = fields["name"].flatMap { string($0.value, "name") } ?? key.map(Self.title)
+            let description = fields["description"].flatMap { string($0.value, "description", allowEmpty: true) }
+            let actions = fields["actions"].flatMap { strings($0.value, "actions") } ?? []
+            var rule: RuleExpression?
+            if let ruleNode = fields["rule"]?.value {
+                rule = self.rule(ruleNode, context: "rule of segment '\(key ?? "?")'")
+            } else {
+                issue("segment '\(key ?? "?")' is missing 'rule'", at: item)
+            }
+            if exclusive, let caughtBy = catchAll {
+                // First match wins: nothing after a catch-all can ever match.
+                issue("segment '\(key ?? "?")' can never match: '\(caughtBy.key)' above it has rule 'true' "
+                    + "and takes everyone left", at: item)
+            }
+            if let rule, rule.isCatchAll, catchAll == nil {
+                catchAll = (key ?? "?", item.mark)
+            }
+            guard let key, let name, let rule else {
+                complete = false
+                continue
+            }
+            result.append(SegmentDefinition(key: key, name: name, description: description, rule: rule,
+                                            actions: actions))
+        }
+        if exclusive, catchAll == nil, let last = list.last {
+            issue("exclusive \(label) must end with a catch-all segment (rule: \"true\") so every customer gets one",
+                  at: last)
+        }
+        return complete ? result : nil
+    }
+
+    private mutating func readFamily(_ node: Node, fields: [String: (key: Node, value: Node)],
+                                     label: String) -> FamilyDefinition? {
+        guard let featureName = string(node, "family") else { return nil }
+        let textFeatures = FeatureCatalog.all.filter { $0.kind == .text }.map(\.name)
+        guard let index = FeatureCatalog.indexByName[featureName] else {
+            issue("unknown feature '\(featureName)'\(NameSuggester.hint(for: featureName, among: textFeatures))",
+                  at: node)
+            return nil
+        }
+        guard FeatureCatalog.all[index].kind == .text else {
+            issue("family feature '\(featureName)' must be text, not \(FeatureCatalog.all[index].kind.rawValue)"
+                + " (text features: \(textFeatures.joined(separator: ", ")))", at: node)
+            return nil
+        }
+        var family = FamilyDefinition(feature: index)
+        var complete = true
+        if let template = fields["name_template"]?.value {
+            if let text = string(template, "name_template") {
+                if text.contains("{value}") {
+                    family.nameTemplate = text
+                } else {
+                    issue("name_template must contain {value}", at: template)
+                }
+            }
+        }
+        if let template = fields["description_template"]?.value {
+            family.descriptionTemplate = string(template, "description_template", allowEmpty: true)
+        }
+        if let actions = fields["actions"]?.value {
+            family.actions = strings(actions, "actions") ?? []
+        }
+        if let ruleNode = fields["rule"]?.value {
+            family.rule = rule(ruleNode, context: "rule of \(label)")
+            complete = family.rule != nil
+        }
+        return complete ? family : nil
+    }
+
+    private static func firstAt(_ mark: Mark?) -> String {
+        mark.map { " (first at line \($0.line), column \($0.column))" } ?? ""
+    }
+
+    /// A readable default name from a key: `one_time_buyers` → "One time buyers".
+    static func title(_ key: String) -> String {
+        let spaced = key.replacingOccurrences(of: "_", with: " ")
+        return spaced.prefix(1).uppercased() + spaced.dropFirst()
+    }
+}

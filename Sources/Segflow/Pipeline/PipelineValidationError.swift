@@ -1,0 +1,11 @@
+/// Every problem found in a pipeline file, in file order.
+public struct PipelineValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var issues: [PipelineIssue]
+
+    public init(issues: [PipelineIssue]) {
+        self.issues = issues
+    }
+
+    /// One issue per line.
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,17 @@
+/// A segment with an explicit rule.
+public struct SegmentDefinition: Sendable, Hashable {
+    public var key: String
+    public var name: String
+    public var description: String?
+    public var rule: RuleExpression
+    /// Suggested marketing actions.
+    public var actions: [String]
+
+    public init(key: String, name: String, description: String? = nil, rule: RuleExpression, actions: [String] = []) {
+        self.key = key
+        self.name = name
+        self.description = description
+        self.rule = rule
+        self.actions = actions
+    }
+}

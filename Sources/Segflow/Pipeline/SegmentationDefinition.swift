@@ -1,0 +1,37 @@
+/// One way of cutting customers into segments.
+public struct SegmentationDefinition: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Listed segments with rules.
+        case segments([SegmentDefinition])
+        /// One segment per value of a text feature.
+        case family(FamilyDefinition)
+    }
+
+    public var key: String
+    public var name: String
+    public var description: String?
+    /// The primary segmentation gives every customer exactly one lifecycle segment.
+    public var isPrimary: Bool
+    /// Exclusive: at most one segment per customer (first true rule wins).
+    /// Not exclusive: every segment whose rule is true.
+    public var isExclusive: Bool
+    public var kind: Kind
+
+    public init(key: String, name: String, description: String? = nil, isPrimary: Bool = false,
+                isExclusive: Bool = true, kind: Kind) {
+        self.key = key
+        self.name = name
+        self.description = description
+        self.isPrimary = isPrimary
+        self.isExclusive = isExclusive
+        self.kind = kind
+    }
+
+    /// Every rule in this segmentation (segment rules or the family filter).
+    public var rules: [RuleExpression] {
+        switch kind {
+        case .segments(let segments): segments.map(\.rule)
+        case .family(let family): family.rule.map { [$0] } ?? []
+        }
+    }
+}

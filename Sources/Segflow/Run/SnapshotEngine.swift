@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// Extract → clean → join → features for one or more as-of days from a single extraction.
+///
+/// Sources stream through binary COPY over up to three connections sharing one database
+/// snapshot, in three phases so each join finds what it needs already loaded:
+/// 1. products, fx_rates, customers;
+/// 2. orders, session keys (duplicates and visitor stitching), orders after the cut-off;
+/// 3. order_items, sessions, chats.
+/// Sessions — the largest source — are aggregated as they stream and never held.
+public struct SnapshotEngine: Sendable {
+    public struct Settings: Sendable {
+        public var timeZone: TimeZone
+        public var baseCurrency: String
+        public var sources: [SourceName: SourceMapping]
+        public var cleaning: CleaningRules
+        /// Dispatch workers for the feature stage.
+        public var workers: Int
+
+        public init(
+            timeZone: TimeZone,
+            baseCurrency: String,
+            sources: [SourceName: SourceMapping] = [:],
+            cleaning: CleaningRules = CleaningRules(),
+            workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        ) {
+            self.timeZone = timeZone
+            self.baseCurrency = baseCurrency
+            self.sources = sources
+            self.cleaning = cleaning
+            self.workers = max(1, workers)
+        }
+
+        func mapping(_ source: SourceName) -> SourceMapping {
+            sources[source] ?? .defaultTable(for: source)
+        }
+    }
+
+    /// What one extraction produced.
+    public struct Output: Sendable {
+        public var snapshots: [(asOf: PostgresDate, features: FeatureColumns)]
+        public var quarantine: [QuarantineLog]
+        /// Seconds per stage: extract+clean+join (they stream together) and features.
+        public var stageSeconds: [String: Double]
+    }
+
+    public let configuration: PostgresConfiguration
+    public let settings: Settings
+    public let logger: Logger
+
+    public init(configuration: PostgresConfiguration, settings: Settings, logger: Logger) {
+        self.configuration = configuration
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run(asOf days: [PostgresDate], runStartedAt: Date = Date()) throws -> Output {
+        precondition(!days.isEmpty, "at least one as-of day")
+        let calendar = LocalCalendar(timeZone: settings.timeZone)
+        let windows = days.sorted().map { SnapshotWindow(asOf: $0, calendar: calendar) }
+        guard let last = windows.last else { return Output(snapshots: [], quarantine: [], stageSeconds: [:]) }
+        let started = Date()
+        let cleaner = SourceCleaner(
+            rules: settings.cleaning, calendar: calendar, baseCurrency: settings.baseCurrency,
+            asOfDay: last.day, cutoff: last.cutoff,
+            runStartedAt: Int64((runStartedAt.timeIntervalSince1970 - Double(PostgresTimestamp.unixEpochOffsetSeconds)) * 1e6)
+        )
+        let session = ExtractionSession(configuration: configuration, cutoff: PostgresTimestamp(microsecondsSince2000: last.cutoff), logger: logger)
+        defer { session.close() }
+        let shared = UncheckedSendable(cleaner)
+
+        // Phase 1: dimensions and customers.
+        try logPhase("products, fx_rates, customers") {
+            try session.runConcurrently([
+                .init(source: .products, label: "products", sql: settings.mapping(.products).copyStatement(for: .products),
+                      handle: { try shared.value.consumeProduct($0) }, finish: { shared.value.finalizeProducts() }),
+                .init(source: .fxRates, label: "fx_rates", sql: settings.mapping(.fxRates).copyStatement(for: .fxRates),
+                      handle: { try shared.value.consumeRate($0) }, finish: { shared.value.finalizeRates() }),
+                .init(source: .customers, label: "customers", sql: settings.mapping(.customers).copyStatement(for: .customers),
+                      handle: { try shared.value.consumeCustomer($0) }, finish: { shared.value.finalizeCustomers() }),
+            ])
+        }
+
+        // Phase 2: orders, and the keys of sessions and of later orders.
+        let seenSessions = SessionKeyState()
+        try logPhase("orders, session keys") {
+            try session.runConcurrently([
+                .init(source: .orders, label: "orders", sql: settings.mapping(.orders).copyStatement(for: .orders),
+                      handle: { try shared.value.consumeOrder($0) }, finish: { shared.value.finalizeOrders() }),
+                .init(source: .sessions, label: "session_keys", sql: sessionKeysStatement(),
+                      handle: { try shared.value.consumeSessionKeys($0, seen: &seenSessions.seen) },
+                      finish: { seenSessions.seen = Int64Set() }),
+                .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(),
+                      handle: { row in if let id = try row.int64(0) { shared.value.ordersAfterCutoff.insert(id) } }),
+            ])
+        }
+
+        // Phase 3: the event streams.
+        let join = SessionJoin(windows: windows, calendar: calendar, customers: cleaner.customers, orders: cleaner.orders,
+                               products: cleaner.products, stitching: cleaner.stitching)
+        let held = HeldSessions()
+        let chatResult = ChatResult()
+        let sharedJoin = UncheckedSendable(join)
+        try logPhase("order_items, sessions, chats") {
+            try session.runConcurrently([
+                .init(source: .orderItems, label: "order_items", sql: settings.mapping(.orderItems).copyStatement(for: .orderItems),
+                      handle: { try shared.value.consumeItem($0) }, finish: { shared.value.finalizeItems() }),
+                .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions),
+                      handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows) },
+                      finish: { shared.value.resolveHeldSessions(held.rows, join: sharedJoin.value) }),
+                .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats),
+                      handle: { try shared.value.consumeChat($0) },
+                      finish: { chatResult.activity = shared.value.finalizeChats(windows: windows) }),
+            ])
+        }
+        session.close()
+        let extracted = Date()
+        guard let chats = chatResult.activity else {
+            throw PostgresError(code: .invalidUsage, message: "chat stage produced no result")
+        }
+
+        var snapshots: [(asOf: PostgresDate, features: FeatureColumns)] = []
+        for (index, window) in windows.enumerated() {
+            let builder = FeatureBuilder(window: window, calendar: calendar, customers: cleaner.customers, products: cleaner.products,
+                                         orders: cleaner.orders, items: cleaner.items, sessions: join.activity, chats: chats,
+                                         snapshot: index, workers: settings.workers)
+            let features = builder.build()
+            logger.info("features", metadata: ["as_of": "\(window.asOf)", "customers": "\(features.count)"])
+            snapshots.append((window.asOf, features))
+        }
+        let quarantine = SourceName.allCases.map { cleaner.log($0).log }
+        for log in quarantine {
+            logger.info("cleaned", metadata: ["source": "\(log.source)", "rows_in": "\(log.rowsIn)", "kept": "\(log.rowsKept)",
+                                              "rejected": "\(log.rowsRejected)", "repaired": "\(log.rowsRepaired)"])
+        }
+        return Output(
+            snapshots: snapshots,
+            quarantine: quarantine,
+            stageSeconds: ["extract_clean_join": extracted.timeIntervalSince(started), "features": Date().timeIntervalSince(extracted)]
+        )
+    }
+
+    private func logPhase(_ name: String, _ body: () throws -> [String: (rows: Int, seconds: Double)]) throws {
+        let started = Date()
+        let timings = try body()
+        var metadata: Logger.Metadata = ["phase": "\(name)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"]
+        for (label, timing) in timings { metadata[label] = "\(timing.rows) rows" }
+        logger.info("extracted", metadata: metadata)
+    }
+
+    private func sessionKeysStatement() -> String {
+        let from = settings.mapping(.sessions).fromClause
+        return """
+            copy (select session_id::int8, visitor_id::text, customer_id::int8, started_at::timestamptz from \(from) \
+            where started_at < current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
+            """
+    }
+
+    private func ordersAfterCutoffStatement() -> String {
+        let from = settings.mapping(.orders).fromClause
+        return """
+            copy (select order_id::int8 from \(from) \
+            where placed_at >= current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
+            """
+    }
+}
+
+/// State a phase's worker thread owns until the phase ends.
+private final class SessionKeyState: @unchecked Sendable { var seen = Int64Set(capacity: 1 << 20) }
+private final class HeldSessions: @unchecked Sendable { var rows: [(SessionJoin.Session, Int32, [QuarantineRecord.RawValue])] = [] }
+private final class ChatResult: @unchecked Sendable { var activity: ChatActivity? }
