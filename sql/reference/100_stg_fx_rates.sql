@@ -2,14 +2,15 @@
 --
 -- Rules (docs/semantics.md, fx_rates), in this order:
 --   day or currency null                 reject  missing_key
---   rate null or not positive            reject  invalid_value
+--   rate null, not positive or NaN       reject  invalid_value
 --   several valid rows per (day,         keep the greatest rate, reject  duplicate
 --   currency)
 -- Currency trimmed and upper-cased. Rows for the base currency are kept but never used:
 -- the base currency always has rate 1.
 --
 -- Every staging model has the same shape:
---   src_<source>               view: the source rows in the snapshot, normalised, with their
+--   src_<source>               view (ephemeral, dropped at the end of the file): the source
+--                              rows in the snapshot, normalised, with their
 --                              physical row id (source_row) to tell exact duplicates apart
 --   base_<source>_duplicates   the rows of keys that occur more than once, ranked by the
 --                              keep rule (duplicates are rare: ranking only them avoids
@@ -30,7 +31,7 @@ create unlogged table segflow_reference.base_fx_rates_duplicates as
 with valid_rows as (
     select *
     from segflow_reference.src_fx_rates
-    where day is not null and currency is not null and rate > 0
+    where day is not null and currency is not null and rate > 0 and rate <> 'NaN'
 ),
 
 duplicate_keys as (
@@ -56,7 +57,7 @@ select
     s.rate,
     case
         when s.day is null or s.currency is null then 'missing_key'
-        when s.rate is null or s.rate <= 0 then 'invalid_value'
+        when s.rate is null or s.rate <= 0 or s.rate = 'NaN' then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
     end as reject_reason
 from segflow_reference.src_fx_rates as s
@@ -79,3 +80,6 @@ from segflow_reference.base_fx_rates as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_fx_rates;
+
+-- src_fx_rates is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_fx_rates;

@@ -2,8 +2,9 @@
 --
 -- Rules (docs/semantics.md, customers), in this order:
 --   created_at >= T                    not in the snapshot (no row anywhere)
---   customer_id or created_at null     reject  missing_key (a row without created_at
---                                      cannot be placed in or out of the snapshot)
+--   customer_id null                   reject  missing_key
+--   created_at null                    reject  missing_value (the row cannot be placed in
+--                                      or out of the snapshot)
 --   several rows per customer_id       keep the latest updated_at (ties: greater email,
 --                                      then greater created_at), reject  duplicate
 --   listed test account (id, email,    reject  test_account
@@ -14,7 +15,10 @@
 --   birth_date after D or more than    repair to null  invalid_birth_date
 --   120 years before D
 -- Text is trimmed; email lower-cased, country upper-cased, acquisition_channel
--- lower-cased (it is a channel). Text comparisons use code-point order (collate "C").
+-- lower-cased (it is a channel); a null newsletter_opt_in is false (not opted in).
+-- Country: two letters A-Z are kept as the code, else an English name known to segflow
+-- (seed_country_names) is mapped to its code, else it is repaired to null.
+-- Text comparisons use code-point order (collate "C").
 
 create view segflow_reference.src_customers as
 select
@@ -37,7 +41,7 @@ create unlogged table segflow_reference.base_customers_duplicates as
 with duplicate_keys as (
     select customer_id
     from segflow_reference.src_customers
-    where customer_id is not null
+    where customer_id is not null and created_at is not null
     group by customer_id
     having count(*) > 1
 )
@@ -63,19 +67,20 @@ with checked as (
     select
         s.*,
         case
-            when s.customer_id is null or s.created_at is null then 'missing_key'
+            when s.customer_id is null then 'missing_key'
+            when s.created_at is null then 'missing_value'
             when d.rank_in_key > 1 then 'duplicate'
             when s.customer_id = any (p.test_customer_ids)
               or s.email = any (p.test_emails)
               or substring(s.email from '@([^@]*)$') = any (p.test_email_domains) then 'test_account'
         end as reject_reason,
-        coalesce(names.code, s.country) as country_mapped
+        case when s.country ~ '^[A-Z]{2}$' then s.country else names.code end as country_mapped
     from segflow_reference.src_customers as s
     cross join segflow_reference.params as p
     left join segflow_reference.base_customers_duplicates as d
         on d.source_row = s.source_row
     left join segflow_reference.seed_country_names as names
-        on upper(names.name) = s.country
+        on names.name = s.country
 )
 
 select
@@ -83,14 +88,14 @@ select
     case when c.email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then c.email end          as email,
     c.created_at,
     (c.created_at at time zone p.timezone)::date                               as signup_day,
-    case when c.country_mapped ~ '^[A-Z]{2}$' then c.country_mapped end        as country,
+    c.country_mapped                                                           as country,
     c.city,
     case
         when c.birth_date <= p.as_of
          and c.birth_date >= (p.as_of - interval '120 years')::date then c.birth_date
     end                                                                        as birth_date,
     c.gender,
-    c.newsletter_opt_in,
+    coalesce(c.newsletter_opt_in, false)                                       as newsletter_opt_in,
     c.acquisition_channel,
     c.updated_at,
     -- the normalised values before repair, for the quarantine
@@ -132,3 +137,6 @@ cross join lateral (
 ) as repair;
 
 analyze segflow_reference.base_customers;
+
+-- src_customers is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_customers;

@@ -71,3 +71,6 @@ from segflow_reference.base_products as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_products;
+
+-- src_products is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_products;

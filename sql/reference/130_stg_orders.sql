@@ -2,7 +2,9 @@
 --
 -- Rules (docs/semantics.md, orders), in this order:
 --   placed_at >= T                       not in the snapshot (no row anywhere)
---   order_id or placed_at null           reject  missing_key
+--   order_id null                        reject  missing_key
+--   placed_at, subtotal, discount_total  reject  missing_value
+--   or total null
 --   several rows per order_id            keep the latest updated_at (ties: greater status,
 --                                        then greater total), reject  duplicate
 --   placed_at after the run's start      reject  future_timestamp
@@ -13,7 +15,8 @@
 --   a negative amount                    reject  negative_amount
 --   subtotal in base currency above      reject  absurd_amount
 --   max_order_total
--- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed.
+-- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed;
+-- a null shipping_total or tax_total counts as 0.
 -- net_revenue = round((subtotal - discount_total) * rate, 2), half away from zero.
 
 create view segflow_reference.src_orders as
@@ -28,8 +31,8 @@ select
     nullif(upper(btrim(o.currency::text)), '')   as currency,
     o.subtotal,
     o.discount_total,
-    o.shipping_total,
-    o.tax_total,
+    coalesce(o.shipping_total, 0)                as shipping_total,
+    coalesce(o.tax_total, 0)                     as tax_total,
     o.total,
     btrim(o.coupon_code)                         as coupon_code,
     upper(btrim(o.shipping_country))             as shipping_country,
@@ -43,6 +46,7 @@ with duplicate_keys as (
     select order_id
     from segflow_reference.src_orders
     where order_id is not null
+      and placed_at is not null and subtotal is not null and discount_total is not null and total is not null
     group by order_id
     having count(*) > 1
 )
@@ -99,7 +103,8 @@ select
     e.updated_at,
     round((e.subtotal - e.discount_total) * e.rate, 2) as net_revenue,
     case
-        when e.order_id is null or e.placed_at is null then 'missing_key'
+        when e.order_id is null then 'missing_key'
+        when e.placed_at is null or e.subtotal is null or e.discount_total is null or e.total is null then 'missing_value'
         when e.rank_in_key > 1 then 'duplicate'
         when e.placed_at > p.run_started_at then 'future_timestamp'
         when not e.customer_is_kept then 'orphan_customer'
@@ -126,3 +131,6 @@ from segflow_reference.base_orders as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_orders;
+
+-- src_orders is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_orders;

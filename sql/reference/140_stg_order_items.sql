@@ -3,11 +3,13 @@
 -- Rules (docs/semantics.md, order_items), in this order:
 --   order only placed at or after T      not in the snapshot (no row anywhere)
 --   order_id or line_no null             reject  missing_key
+--   quantity or unit_price null          reject  missing_value
 --   several rows per (order_id, line_no) keep the greatest product_id, reject  duplicate
 --   order not among kept orders          reject  orphan_order (also when the order was rejected)
 --   product not among kept products      reject  orphan_product
 --   quantity <= 0, or a negative         reject  negative_amount
 --   unit_price, list_price or discount
+-- A null list_price or discount counts as 0.
 
 create unlogged table segflow_reference.base_orders_after_cutoff as
 -- orders whose every source row is at or after T (an order without any source row is an
@@ -30,8 +32,8 @@ select
     i.product_id,
     i.quantity,
     i.unit_price,
-    i.list_price,
-    i.discount
+    coalesce(i.list_price, 0)  as list_price,
+    coalesce(i.discount, 0)    as discount
 from shop.order_items as i
 where not exists (
     select from segflow_reference.base_orders_after_cutoff as future
@@ -42,7 +44,7 @@ create unlogged table segflow_reference.base_order_items_duplicates as
 with duplicate_keys as (
     select order_id, line_no
     from segflow_reference.src_order_items
-    where order_id is not null and line_no is not null
+    where order_id is not null and line_no is not null and quantity is not null and unit_price is not null
     group by order_id, line_no
     having count(*) > 1
 )
@@ -70,6 +72,7 @@ select
     s.discount,
     case
         when s.order_id is null or s.line_no is null then 'missing_key'
+        when s.quantity is null or s.unit_price is null then 'missing_value'
         when d.rank_in_key > 1 then 'duplicate'
         when orders.order_id is null then 'orphan_order'
         when products.product_id is null then 'orphan_product'
@@ -99,3 +102,6 @@ from segflow_reference.base_order_items as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_order_items;
+
+-- src_order_items is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_order_items;

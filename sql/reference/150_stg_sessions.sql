@@ -2,14 +2,16 @@
 --
 -- Rules (docs/semantics.md, sessions), in this order:
 --   started_at >= T                      not in the snapshot (no row anywhere)
---   session_id or started_at null        reject  missing_key
+--   session_id null                      reject  missing_key
+--   started_at null                      reject  missing_value
 --   several rows per session_id          keep the greatest ended_at, reject  duplicate
 --   started_at after the run's start     reject  future_timestamp
 --   page_views > 500, or > 50 within     reject  bot
 --   less than 60 s
 --   customer_id set but not kept         reject  orphan_customer
 --   a negative counter                   reject  negative_amount
--- Text trimmed (an empty visitor_id is none); channel and device lower-cased.
+-- Text trimmed (an empty visitor_id is none); channel and device lower-cased; null
+-- counters count as 0; a null ended_at counts as started_at (a session of no length).
 -- session_day is the local day of started_at.
 
 create view segflow_reference.src_sessions as
@@ -19,15 +21,15 @@ select
     nullif(btrim(s.visitor_id), '')               as visitor_id,
     s.customer_id,
     s.started_at,
-    s.ended_at,
+    coalesce(s.ended_at, s.started_at)            as ended_at,
     (s.started_at at time zone p.timezone)::date  as session_day,
     lower(btrim(s.channel))                       as channel,
     lower(btrim(s.device))                        as device,
     btrim(s.landing_page)                         as landing_page,
-    s.page_views,
-    s.product_views,
-    s.category_views,
-    s.cart_adds,
+    coalesce(s.page_views, 0)                     as page_views,
+    coalesce(s.product_views, 0)                  as product_views,
+    coalesce(s.category_views, 0)                 as category_views,
+    coalesce(s.cart_adds, 0)                      as cart_adds,
     s.checkout_started,
     upper(btrim(s.country))                       as country,
     s.cart_product_id
@@ -39,7 +41,7 @@ create unlogged table segflow_reference.base_sessions_duplicates as
 with duplicate_keys as (
     select session_id
     from segflow_reference.src_sessions
-    where session_id is not null
+    where session_id is not null and started_at is not null
     group by session_id
     having count(*) > 1
 )
@@ -67,15 +69,16 @@ select
     s.channel,
     s.device,
     s.landing_page,
-    s.page_views,
-    s.product_views,
-    s.category_views,
-    s.cart_adds,
+    coalesce(s.page_views, 0)                     as page_views,
+    coalesce(s.product_views, 0)                  as product_views,
+    coalesce(s.category_views, 0)                 as category_views,
+    coalesce(s.cart_adds, 0)                      as cart_adds,
     s.checkout_started,
     s.country,
     s.cart_product_id,
     case
-        when s.session_id is null or s.started_at is null then 'missing_key'
+        when s.session_id is null then 'missing_key'
+        when s.started_at is null then 'missing_value'
         when d.rank_in_key > 1 then 'duplicate'
         when s.started_at > p.run_started_at then 'future_timestamp'
         when s.page_views > 500
@@ -105,3 +108,6 @@ from segflow_reference.base_sessions as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_sessions;
+
+-- src_sessions is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_sessions;

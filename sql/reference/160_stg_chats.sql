@@ -2,13 +2,15 @@
 --
 -- Rules (docs/semantics.md, chats), in this order:
 --   started_at >= T                      not in the snapshot (no row anywhere)
---   chat_id or started_at null           reject  missing_key
+--   chat_id null                         reject  missing_key
+--   started_at null                      reject  missing_value
 --   several rows per chat_id             keep the greatest ended_at, reject  duplicate
 --   started_at after the run's start     reject  future_timestamp
 --   customer_id set but not kept         reject  orphan_customer
 --   sentiment outside -1..1 (NaN too),   reject  invalid_value
 --   csat outside 1..5, negative counters
--- Text trimmed (an empty visitor_id is none); channel and topic lower-cased.
+-- Text trimmed (an empty visitor_id is none); channel and topic lower-cased; null
+-- counters count as 0, a null escalated as false; a null ended_at counts as started_at.
 -- chat_day is the local day of started_at.
 
 create view segflow_reference.src_chats as
@@ -19,16 +21,16 @@ select
     nullif(btrim(c.visitor_id), '')               as visitor_id,
     c.session_id,
     c.started_at,
-    c.ended_at,
+    coalesce(c.ended_at, c.started_at)            as ended_at,
     (c.started_at at time zone p.timezone)::date  as chat_day,
     lower(btrim(c.channel))                       as channel,
-    c.customer_messages,
-    c.agent_messages,
-    c.questions,
+    coalesce(c.customer_messages, 0)              as customer_messages,
+    coalesce(c.agent_messages, 0)                 as agent_messages,
+    coalesce(c.questions, 0)                      as questions,
     c.sentiment,
     c.csat,
     lower(btrim(c.topic))                         as topic,
-    c.escalated,
+    coalesce(c.escalated, false)                  as escalated,
     c.resolved
 from shop.chats as c
 cross join segflow_reference.params as p
@@ -38,7 +40,7 @@ create unlogged table segflow_reference.base_chats_duplicates as
 with duplicate_keys as (
     select chat_id
     from segflow_reference.src_chats
-    where chat_id is not null
+    where chat_id is not null and started_at is not null
     group by chat_id
     having count(*) > 1
 )
@@ -74,7 +76,8 @@ select
     s.escalated,
     s.resolved,
     case
-        when s.chat_id is null or s.started_at is null then 'missing_key'
+        when s.chat_id is null then 'missing_key'
+        when s.started_at is null then 'missing_value'
         when d.rank_in_key > 1 then 'duplicate'
         when s.started_at > p.run_started_at then 'future_timestamp'
         when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'
@@ -102,3 +105,6 @@ from segflow_reference.base_chats as b
 where b.reject_reason is not null;
 
 analyze segflow_reference.base_chats;
+
+-- src_chats is ephemeral: dropped so that nothing here depends on the source tables.
+drop view segflow_reference.src_chats;

@@ -2,7 +2,8 @@
 --
 -- A purchase is discounted when discount_total > 0, any of its kept lines has
 -- discount > 0, or coupon_code is not null; full price otherwise. discount_rate is
--- discount_total / subtotal (0 when subtotal is 0).
+-- discount_total / subtotal (0 when subtotal is 0), as float8: a quotient of the exact
+-- amounts in cents, so it is the correctly rounded ratio.
 
 create unlogged table segflow_reference.int_purchases as
 with line_discounts as (
@@ -24,7 +25,10 @@ select
     coalesce(o.discount_total > 0, false)
         or coalesce(l.has_line_discount, false)
         or o.coupon_code is not null                       as is_discounted,
-    case when o.subtotal = 0 then 0 else o.discount_total / o.subtotal end as discount_rate
+    case
+        when o.subtotal = 0 then 0::float8
+        else (o.discount_total * 100)::float8 / (o.subtotal * 100)::float8
+    end                                                    as discount_rate
 from segflow_reference.stg_orders as o
 left join line_discounts as l
     on l.order_id = o.order_id

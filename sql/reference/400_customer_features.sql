@@ -40,7 +40,7 @@ features as (
         coalesce(o.refunded_orders, 0)::int4                                 as refunded_orders,
         -- discounts
         o.discounted_orders::float8 / nullif(o.frequency, 0)                 as discounted_order_share,
-        case when o.frequency > 0 then o.avg_discount_rate::float8 end       as avg_discount_rate,
+        case when o.frequency > 0 then o.avg_discount_rate end               as avg_discount_rate,
         o.full_price_orders::float8 / nullif(o.frequency, 0)                 as full_price_order_share,
         -- web sessions
         coalesce(s.sessions_total, 0)::int4                                  as sessions_total,
