@@ -36,6 +36,7 @@ struct ReferenceCleaningTests {
         .init("products", nil, "rejected", "missing_key"),
         .init("products", "104", "rejected", "duplicate"),
         .init("products", "105", "rejected", "negative_amount"),
+        .init("products", "106", "rejected", "duplicate"),           // 'Z-1' loses to ' Z-9' (trimmed 'Z-9')
         // fx_rates: null day; 'usd' 0.85 beats 'USD' 0.80 on 2024-06-01; zero, null and NaN rates.
         .init("fx_rates", nil, "rejected", "missing_key"),
         .init("fx_rates", "2024-06-01:USD", "rejected", "duplicate"),
@@ -78,7 +79,10 @@ struct ReferenceCleaningTests {
         .init("sessions", "331", "rejected", "bot"),                 // 60 page views, no end
         .init("sessions", "324", "rejected", "orphan_customer"),
         .init("sessions", "325", "rejected", "orphan_customer"),
-        .init("sessions", "326", "rejected", "negative_amount"),
+        .init("sessions", "326", "rejected", "negative_amount"),     // cart_adds -1
+        .init("sessions", "346", "rejected", "negative_amount"),     // category_views -1
+        .init("sessions", "342", "rejected", "bot"),
+        .init("sessions", "347", "rejected", "orphan_customer"),     // test account 999
         // chats: 11 is after T: nowhere.
         .init("chats", nil, "rejected", "missing_key"),
         .init("chats", "9", "rejected", "duplicate"),                // ended 10:30 beats 10:00
@@ -88,6 +92,7 @@ struct ReferenceCleaningTests {
         .init("chats", "6", "rejected", "invalid_value"),            // csat 0
         .init("chats", "7", "rejected", "invalid_value"),            // questions -1
         .init("chats", "12", "rejected", "invalid_value"),           // sentiment NaN
+        .init("chats", "14", "rejected", "invalid_value"),           // agent_messages -1
     ]
 
     @Test func quarantineHoldsExactlyTheExpectedRows() throws {
@@ -105,7 +110,7 @@ struct ReferenceCleaningTests {
         ("products", "shop.products"),
         ("fx_rates", "shop.fx_rates"),
         ("orders", "shop.orders where placed_at < (select cutoff from segflow_reference.params) or placed_at is null"),
-        ("order_items", "shop.order_items where order_id is distinct from 9005"),
+        ("order_items", "shop.order_items where order_id is distinct from 9005"),   // 9005: after T
         ("sessions", "shop.sessions where started_at < (select cutoff from segflow_reference.params) or started_at is null"),
         ("chats", "shop.chats where started_at < (select cutoff from segflow_reference.params) or started_at is null"),
     ])

@@ -44,7 +44,7 @@ struct ReferenceFeatureTests {
         let run = try ReferenceRun.sharedFixture()
         let ids = try run.column("select customer_id::text as id from segflow_reference.customer_features order by customer_id").compactMap { $0 }
         // Not 4, 5, 999 (test accounts), 6 (created after T), 14 (no created_at).
-        #expect(ids == ["1", "2", "3", "7", "8", "9", "10", "11", "12", "13", "15", "20", "21", "22", "23", "30", "31", "40"])
+        #expect(ids == ["1", "2", "3", "7", "8", "9", "10", "11", "12", "13", "15", "20", "21", "22", "23", "30", "31", "32", "33", "40"])
         #expect(try run.value("select distinct as_of::text from segflow_reference.customer_features") == "2024-06-30")
     }
 
@@ -183,14 +183,43 @@ struct ReferenceFeatureTests {
         olga.check(try run.features(40), customer: 40)
     }
 
-    /// RFM among the fixture's six buyers; 20 and 30 tie on frequency and share the rank.
+    /// RFM among the fixture's seven buyers; 20, 30 and 32 tie on frequency and share the rank.
+    /// score = 1 + 5 * (rank - 1) / 7 (integer division): ranks 1..7 score 1 1 2 3 3 4 5.
     @Test func rfmScoresOfTheFixture() throws {
         let run = try ReferenceRun.sharedFixture()
         let rows = try run.rows("select customer_id::text, rfm_score from segflow_reference.customer_features where frequency > 0")
         let scores = Dictionary(uniqueKeysWithValues: rows.map { ($0["customer_id"]!!, $0["rfm_score"]!!) })
-        // recency 131 (21), 121 (22), 10 (40), 4 (30), 2 (1), 0 (20): R ranks 1..6 -> 1 1 2 3 4 5
-        // frequency 1 (22), 2 (20, 30), 3 (40), 5 (1), 6 (21): ranks 1 2 2 4 5 6 -> 1 1 1 3 4 5
-        // monetary 12.34, 30, 51.70, 55, 100, 195.59 (22, 20, 40, 21, 30, 1) -> 1 1 2 3 4 5
-        #expect(scores == ["1": "445", "20": "511", "21": "153", "22": "111", "30": "314", "40": "232"])
+        // recency 131 (21), 121 (22), 18 (32), 10 (40), 4 (30), 2 (1), 0 (20), descending
+        //   -> 21: 1, 22: 1, 32: 2, 40: 3, 30: 3, 1: 4, 20: 5
+        // frequency 1 (22), 2 (20, 30, 32: all rank 2), 3 (40: rank 5), 5 (1), 6 (21)
+        //   -> 22, 20, 30, 32: 1, 40: 3, 1: 4, 21: 5
+        // monetary 12.34 (22), 30 (20), 50 (32), 51.70 (40), 55 (21), 100 (30), 195.59 (1)
+        //   -> 22: 1, 20: 1, 32: 2, 40: 3, 21: 3, 30: 4, 1: 5
+        #expect(scores == ["1": "445", "20": "511", "21": "153", "22": "111", "30": "314", "32": "212", "40": "333"])
+    }
+
+    /// Uma and Vic: trimmed visitor ids, stitching from kept sessions only, the most recent
+    /// abandoned cart even when older than 90 days, a sku compared after trimming, an order
+    /// with source rows before and after T.
+    @Test func umaAndVic() throws {
+        let run = try ReferenceRun.sharedFixture()
+        var uma = FeatureExpectation()
+        uma.text = [
+            // 3202 (20.00, 2024-06-10; its second row is after T) and 3201 (30.00, 2024-06-12)
+            "frequency": "2", "monetary": "50.00", "recency_days": "18",
+            // 345 (2024-03-01), 341, 340 (' v-uma '), 343, 344 (v-bot); 346 was rejected
+            "sessions_total": "5", "sessions_30d": "2", "sessions_90d": "4", "days_since_last_visit": "20",
+            "sessions_without_order": "4",                             // 3202 -> 340
+            "cart_abandonments_90d": "0", "last_abandoned_category": "socks",
+            "chats": "0",                                              // chat 14 was rejected
+            // 3201: product 106 kept as ' Z-9' (winter, gloves); 3202: 101 (running, shoes)
+            "top_product_line": "winter", "distinct_categories": "2",
+        ]
+        uma.real = ["top_product_line_share": 0.6]
+        uma.check(try run.features(32), customer: 32)
+
+        var vic = FeatureExpectation()
+        vic.text = ["sessions_total": "0", "days_since_last_visit": nil, "preferred_channel": nil]
+        vic.check(try run.features(33), customer: 33)
     }
 }

@@ -10,7 +10,8 @@ struct ReferenceJoinTests {
         // v-sam logged in first on 2024-03-01 as 30; ' v-sam ' is the same visitor once trimmed.
         // v-shared logged in as 31 and as 30 at the same instant: the lower customer_id wins.
         // v-late logged in only after T (2024-07-01): not stitched.
-        #expect(byVisitor == ["v-sam": "30", "v-shared": "30", "v-tia": "31"])
+        // v-bot: its first login (Vic, 33) is a bot session, rejected; Uma (32) logged in next.
+        #expect(byVisitor == ["v-sam": "30", "v-shared": "30", "v-tia": "31", "v-uma": "32", "v-bot": "32"])
 
         let owners = try run.rows("select session_id::text, customer_id::text from segflow_reference.int_sessions")
         let owner = Dictionary(uniqueKeysWithValues: owners.map { ($0["session_id"]!!, $0["customer_id"]!) })
@@ -21,6 +22,8 @@ struct ReferenceJoinTests {
         #expect(owner["311"] == .some(nil))    // v-late: its login is after T
         #expect(owner["330"] == .some(nil))    // never logged in
         #expect(owner["312"] == nil)           // after T: not in the snapshot
+        #expect(owner["340"] == "32")          // ' v-uma ' is v-uma
+        #expect(owner["344"] == "32")          // anonymous v-bot
     }
 
     @Test func ordersAreAttributedToTheirOwnSessionOrTheLatestOneWithin30Minutes() throws {
@@ -37,13 +40,15 @@ struct ReferenceJoinTests {
         // 1002 names a session that does not exist and Alice has no sessions.
         #expect(byOrder["1002"]! == (nil, nil))
         #expect(byOrder["1003"]! == (nil, nil))
+        let uma = try run.value("select session_id::text from segflow_reference.int_order_attribution where order_id = 3202")
+        #expect(uma == "340")                  // anonymous ' v-uma ' session, 15 minutes before
     }
 
     @Test func abandonedCarts() throws {
         let run = try ReferenceRun.sharedFixture()
         let rows = try run.rows("select session_id::text, customer_id::text, category from segflow_reference.int_abandoned_carts")
         let carts = Dictionary(uniqueKeysWithValues: rows.map { ($0["session_id"]!!, ($0["customer_id"]!, $0["category"]!)) })
-        #expect(Set(carts.keys) == ["301", "308", "309", "310", "311", "330"])
+        #expect(Set(carts.keys) == ["301", "308", "309", "310", "311", "330", "345"])
         // 303: order 3001 ten minutes later. 307: order 3003 at 07:59 the next day, within 24 h.
         // 308: order 3004 exactly 24 h later is outside [start, start + 24 h).
         #expect(carts["308"]! == ("30", "shoes"))
