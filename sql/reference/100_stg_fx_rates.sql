@@ -25,7 +25,10 @@ select
     r.day,
     nullif(upper(btrim(r.currency::text)), '') as currency,
     r.rate_to_base                              as rate
-from shop.fx_rates as r;
+from shop.fx_rates as r
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_fx_rates_duplicates as
 with valid_rows as (

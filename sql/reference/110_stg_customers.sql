@@ -35,7 +35,10 @@ select
     c.updated_at
 from shop.customers as c
 cross join segflow_reference.params as p
-where c.created_at < p.cutoff or c.created_at is null;
+where c.created_at < p.cutoff or c.created_at is null
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_customers_duplicates as
 with duplicate_keys as (

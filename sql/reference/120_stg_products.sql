@@ -18,7 +18,10 @@ select
     p.list_price,
     p.launched_at,
     p.replenish_days
-from shop.products as p;
+from shop.products as p
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_products_duplicates as
 with duplicate_keys as (

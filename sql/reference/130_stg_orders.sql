@@ -39,7 +39,10 @@ select
     o.updated_at
 from shop.orders as o
 cross join segflow_reference.params as p
-where o.placed_at < p.cutoff or o.placed_at is null;
+where o.placed_at < p.cutoff or o.placed_at is null
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_orders_duplicates as
 with duplicate_keys as (

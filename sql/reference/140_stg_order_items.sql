@@ -38,7 +38,10 @@ from shop.order_items as i
 where not exists (
     select from segflow_reference.base_orders_after_cutoff as future
     where future.order_id = i.order_id
-);
+)
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_order_items_duplicates as
 with duplicate_keys as (

@@ -35,7 +35,10 @@ select
     s.cart_product_id
 from shop.sessions as s
 cross join segflow_reference.params as p
-where s.started_at < p.cutoff or s.started_at is null;
+where s.started_at < p.cutoff or s.started_at is null
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_sessions_duplicates as
 with duplicate_keys as (

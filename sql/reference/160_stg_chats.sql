@@ -34,7 +34,10 @@ select
     c.resolved
 from shop.chats as c
 cross join segflow_reference.params as p
-where c.started_at < p.cutoff or c.started_at is null;
+where c.started_at < p.cutoff or c.started_at is null
+-- offset 0 keeps the view a subquery, so each normalised column is computed once per
+-- row (inlined, every reference to a column would evaluate its expression again).
+offset 0;
 
 create unlogged table segflow_reference.base_chats_duplicates as
 with duplicate_keys as (
