@@ -18,7 +18,7 @@ create view segflow_reference.src_sessions as
 select
     s.ctid                                        as source_row,
     s.session_id,
-    nullif(btrim(s.visitor_id), '')               as visitor_id,
+    nullif(btrim(s.visitor_id::text), '')               as visitor_id,
     s.customer_id,
     s.started_at,
     coalesce(s.ended_at, s.started_at)            as ended_at,
@@ -83,19 +83,28 @@ select
         when s.session_id is null then 'missing_key'
         when s.started_at is null then 'missing_value'
         when d.rank_in_key > 1 then 'duplicate'
+        else r.row_reject_reason
+    end as reject_reason,
+    -- The checks of the row itself, whatever its duplicates: stitching trusts every copy that passes them.
+    r.row_reject_reason
+from segflow_reference.src_sessions as s
+cross join segflow_reference.params as p
+left join segflow_reference.base_sessions_duplicates as d
+    on d.source_row = s.source_row
+left join segflow_reference.stg_customers as customers
+    on customers.customer_id = s.customer_id
+cross join lateral (
+    select case
+        when s.session_id is null then 'missing_key'
+        when s.started_at is null then 'missing_value'
         when s.started_at > p.run_started_at then 'future_timestamp'
         when s.page_views > 500
           or (s.page_views > 50 and s.ended_at - s.started_at < interval '60 seconds') then 'bot'
         when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'
         when s.page_views < 0 or s.product_views < 0 or s.category_views < 0
           or s.cart_adds < 0 then 'negative_amount'
-    end as reject_reason
-from segflow_reference.src_sessions as s
-cross join segflow_reference.params as p
-left join segflow_reference.base_sessions_duplicates as d
-    on d.source_row = s.source_row
-left join segflow_reference.stg_customers as customers
-    on customers.customer_id = s.customer_id;
+    end as row_reject_reason
+) as r;
 
 create view segflow_reference.stg_sessions as
 select
