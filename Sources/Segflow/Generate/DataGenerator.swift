@@ -116,10 +116,16 @@ public final class DataGenerator: Sendable {
         }
         let schemaSQL = try SegflowSQL.text("source/001_shop_schema.sql")
         try connection.transaction {
-            if !schemas.isEmpty {
-                // Without --replace the schemas are empty; refuse to cascade into other objects then.
-                let cascade = configuration.replace ? " cascade" : ""
-                try connection.simpleQuery("drop schema if exists shop\(cascade); drop schema if exists shop_truth\(cascade)")
+            if configuration.replace {
+                try connection.simpleQuery("drop schema if exists shop cascade; drop schema if exists shop_truth cascade")
+            } else if !schemas.isEmpty {
+                // Empty tables only: drop them, but never cascade into objects of others (views,
+                // functions); PostgreSQL then says what is in the way.
+                for row in existing.rows {
+                    guard let schema = row[0].string, let table = row[1].string else { continue }
+                    try connection.simpleQuery("drop table \(PostgresQuery.quoteIdentifier(schema)).\(PostgresQuery.quoteIdentifier(table))")
+                }
+                try connection.simpleQuery("drop schema if exists shop; drop schema if exists shop_truth")
             }
             try connection.simpleQuery(schemaSQL)
         }
