@@ -8,7 +8,7 @@
 
 create table segflow_reference.quarantine (
     source      text not null,   -- source table: customers, products, orders, ...
-    source_key  text,            -- the row's key as text (order_id:line_no, day:currency), null if missing
+    source_key  text,            -- the row's key as text (order_id/line_no, day/currency), null if missing
     action      text not null,   -- rejected | repaired
     reason      text not null,   -- missing_key, missing_value, duplicate, test_account, ...
     detail      text,            -- repairs: the value before the repair

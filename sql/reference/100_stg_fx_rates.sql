@@ -75,7 +75,7 @@ where reject_reason is null;
 insert into segflow_reference.quarantine (source, source_key, action, reason, record)
 select
     'fx_rates',
-    b.day::text || ':' || b.currency,
+    b.day::text || '/' || b.currency,
     'rejected',
     b.reject_reason,
     to_jsonb(b) - 'reject_reason'

@@ -97,7 +97,7 @@ where reject_reason is null;
 insert into segflow_reference.quarantine (source, source_key, action, reason, record)
 select
     'order_items',
-    b.order_id::text || ':' || coalesce(b.line_no::text, ''),
+    b.order_id::text || '/' || coalesce(b.line_no::text, ''),
     'rejected',
     b.reject_reason,
     to_jsonb(b) - 'reject_reason'
