@@ -39,10 +39,10 @@ struct ReferenceCleaningTests {
         .init("products", "106", "rejected", "duplicate"),           // 'Z-1' loses to ' Z-9' (trimmed 'Z-9')
         // fx_rates: null day; 'usd' 0.85 beats 'USD' 0.80 on 2024-06-01; zero, null and NaN rates.
         .init("fx_rates", nil, "rejected", "missing_key"),
-        .init("fx_rates", "2024-06-01:USD", "rejected", "duplicate"),
-        .init("fx_rates", "2024-06-15:GBP", "rejected", "invalid_value"),
-        .init("fx_rates", "2024-06-16:GBP", "rejected", "invalid_value"),
-        .init("fx_rates", "2024-06-20:CHF", "rejected", "invalid_value"),
+        .init("fx_rates", "2024-06-01/USD", "rejected", "duplicate"),
+        .init("fx_rates", "2024-06-15/GBP", "rejected", "invalid_value"),
+        .init("fx_rates", "2024-06-16/GBP", "rejected", "invalid_value"),
+        .init("fx_rates", "2024-06-20/CHF", "rejected", "invalid_value"),
         // orders, in the order of the checks. 9005, 2003 and 3005 are after T: nowhere.
         .init("orders", nil, "rejected", "missing_key"),
         .init("orders", "9019", "rejected", "missing_value"),        // null subtotal
@@ -61,15 +61,15 @@ struct ReferenceCleaningTests {
         .init("orders", "9016", "rejected", "absurd_amount"),        // 10000.01 EUR
         .init("orders", "9018", "rejected", "absurd_amount"),        // 12000 USD = 10200 EUR
         // order_items: (9005, 1) belongs to an order after T: nowhere.
-        .init("order_items", "9003:", "rejected", "missing_key"),
-        .init("order_items", "9009:6", "rejected", "missing_value"),
-        .init("order_items", "9003:1", "rejected", "duplicate"),     // product 103 beats 101
-        .init("order_items", "9010:1", "rejected", "orphan_order"),  // its order was rejected
-        .init("order_items", "8888:1", "rejected", "orphan_order"),  // no such order
-        .init("order_items", "9009:2", "rejected", "orphan_product"),// product 105 was rejected
-        .init("order_items", "9009:5", "rejected", "orphan_product"),// no such product
-        .init("order_items", "9009:3", "rejected", "negative_amount"),// quantity 0
-        .init("order_items", "9009:4", "rejected", "negative_amount"),// discount -1
+        .init("order_items", "9003/", "rejected", "missing_key"),
+        .init("order_items", "9009/6", "rejected", "missing_value"),
+        .init("order_items", "9003/1", "rejected", "duplicate"),     // product 103 beats 101
+        .init("order_items", "9010/1", "rejected", "orphan_order"),  // its order was rejected
+        .init("order_items", "8888/1", "rejected", "orphan_order"),  // no such order
+        .init("order_items", "9009/2", "rejected", "orphan_product"),// product 105 was rejected
+        .init("order_items", "9009/5", "rejected", "orphan_product"),// no such product
+        .init("order_items", "9009/3", "rejected", "negative_amount"),// quantity 0
+        .init("order_items", "9009/4", "rejected", "negative_amount"),// discount -1
         // sessions: 312 and 329 are after T: nowhere.
         .init("sessions", nil, "rejected", "missing_key"),
         .init("sessions", "327", "rejected", "duplicate"),           // ended 10:20 beats 10:10
