@@ -81,7 +81,7 @@ import Testing
             """)
         #expect(quarantine == [
             [runID.description, "customers", "7", "invalid_email", "repaired", nil, nil, nil, #"{"email": "not-an-email"}"#],
-            [runID.description, "customers", "", "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
+            [runID.description, "customers", nil, "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
             [runID.description, "orders", "42", "duplicate", "rejected", "42", "null", "tab\there \"q\" \\ é",
              #"{"note": "tab\there \"q\" \\ é", "order_id": "42", "coupon_code": null}"#],
         ])
@@ -294,6 +294,18 @@ import Testing
             ["lifecycle", "loyal", "Loyal", "frequency >= 2", "{}", "t", "2"],
         ])
         #expect(try connection.texts("select to_segment, customers from segflow.segment_transitions order by 1") == [["loyal", "1"], ["new", "1"]])
+    }
+
+    @Test func publishingWorksInAnySchemaName() throws {
+        let schema = #"BI "out"; drop"#
+        let (_, connection) = try LoadTestDatabase.migrated("publish_schema", schema: schema)
+        let publisher = try SnapshotPublisher(connection: connection, schema: schema, logger: logger)
+        try publisher.publish(KPIExample.januarySnapshot())
+        try publisher.publish(KPIExample.februarySnapshot())
+        try publisher.publish(KPIExample.februarySnapshot())
+        #expect(try connection.texts("select as_of, customers from \(identifier: schema).current_kpi_snapshot") == [["2024-02-29", "4"]])
+        #expect(try connection.execute("select count(*) from \(identifier: schema).segment_transitions")[0][0].int == 7)
+        #expect(try connection.execute("select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow'")[0][0].int == 0)
     }
 
     @Test func publishingRefusesASchemaNewerThanThisBuild() throws {
