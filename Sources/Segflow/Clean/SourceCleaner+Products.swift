@@ -9,7 +9,7 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .products))
             return
         }
-        let sku = try row.string(1)
+        let sku = try row.string(1).map(TextNormalization.trimmed)
         let table = products
         var slot: Int
         if let existing = table.index.find(id) {
