@@ -6,8 +6,8 @@ import PostgresClient
 /// Kinds map to SQL types as in the migrations: integer → int4, real → float8,
 /// money → numeric(14,2) (exact cents), date → date, text → text, boolean → bool.
 /// NaN or nil is NULL.
-struct FeatureRowEncoder {
-    private enum Column {
+struct FeatureRowEncoder: Sendable {
+    private enum Column: Sendable {
         case int4([Double])
         case float8([Double])
         case money([Double])

@@ -3,7 +3,9 @@ import PostgresClient
 /// Everything one snapshot publishes: features, segments, memberships and quarantine of one as-of day.
 ///
 /// `memberships` may be any sequence, even a single-pass one: it is read once, while it
-/// streams into the database.
+/// streams into the database. The segment stage's output fits as it is:
+/// `assignment.memberships.lazy.map(SegmentMembershipRecord.init)` and
+/// `SegmentDefinitionRecord.records(from: assignment.segmentations)`.
 public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element == SegmentMembershipRecord {
     public var asOf: PostgresDate
     public var runID: RunID

@@ -32,3 +32,24 @@ public struct SegmentDefinitionRecord: Sendable, Hashable {
         self.position = position
     }
 }
+
+extension SegmentDefinitionRecord {
+    /// The definitions of every segment the segment stage resolved (family segments
+    /// expanded per value), positioned in file order within each segmentation.
+    public static func records(from segmentations: [SegmentationResult]) -> [SegmentDefinitionRecord] {
+        segmentations.flatMap { segmentation in
+            segmentation.segments.enumerated().map { index, segment in
+                SegmentDefinitionRecord(
+                    segmentationKey: segmentation.key,
+                    segmentKey: segment.key,
+                    name: segment.name,
+                    description: segment.description,
+                    rule: segment.rule,
+                    actions: segment.actions,
+                    isPrimary: segmentation.isPrimary,
+                    position: index + 1
+                )
+            }
+        }
+    }
+}

@@ -12,3 +12,15 @@ public struct SegmentMembershipRecord: Sendable, Hashable {
         self.isPrimary = isPrimary
     }
 }
+
+extension SegmentMembershipRecord {
+    /// The row of a membership the segment stage produced.
+    public init(_ membership: SegmentMembership) {
+        self.init(
+            customerID: membership.customerID,
+            segmentationKey: membership.segmentationKey,
+            segmentKey: membership.segmentKey,
+            isPrimary: membership.isPrimary
+        )
+    }
+}

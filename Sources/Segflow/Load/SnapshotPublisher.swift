@@ -172,10 +172,22 @@ public final class SnapshotPublisher {
         // FREEZE: the table is new in this transaction, so rows can be written frozen and
         // never need a vacuum pass to set hint bits.
         let rows = try connection.copyIn(
-            "copy \(staged.qualifiedStaging) (\(FeatureRowEncoder.columnList)) from stdin with (format binary, freeze)",
-            rows: 0..<features.count
-        ) { encoder, row in
-            try features.encode(row: row, into: &encoder)
+            "copy \(staged.qualifiedStaging) (\(FeatureRowEncoder.columnList)) from stdin with (format binary, freeze)"
+        ) { stream in
+            try EncodedChunkPipeline.run(
+                produce: { emit in
+                    var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
+                    for row in 0..<features.count {
+                        try features.encode(row: row, into: &encoder)
+                        if encoder.byteCount >= 1 << 20 {
+                            guard emit(encoder.buffer) else { return }
+                            encoder.removeAll()
+                        }
+                    }
+                    _ = emit(encoder.buffer)
+                },
+                consume: { try stream.send($0) }
+            )
         }
         try connection.simpleQuery("""
             alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, as_of);
@@ -276,7 +288,8 @@ public final class SnapshotPublisher {
             encoder.write(runID.uuid)
             encoder.write(asOf)
             encoder.write(record.source)
-            encoder.write(record.key)
+            // The clean stage keys rows without a key as "": store NULL, as documented.
+            encoder.write(record.key.isEmpty ? nil : record.key)
             encoder.write(record.reason)
             encoder.write(record.action.rawValue)
             // jsonb's binary form is a version byte (1) followed by the JSON text.

@@ -81,7 +81,7 @@ import Testing
             """)
         #expect(quarantine == [
             [runID.description, "customers", "7", "invalid_email", "repaired", nil, nil, nil, #"{"email": "not-an-email"}"#],
-            [runID.description, "customers", "", "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
+            [runID.description, "customers", nil, "missing_key", "rejected", nil, nil, nil, #"{"customer_id": null}"#],
             [runID.description, "orders", "42", "duplicate", "rejected", "42", "null", "tab\there \"q\" \\ é",
              #"{"note": "tab\there \"q\" \\ é", "order_id": "42", "coupon_code": null}"#],
         ])
@@ -260,6 +260,52 @@ import Testing
         #expect(try connection.texts("select as_of from segflow.snapshots") == [["2024-01-31"]])
         #expect(try connection.execute("select count(*) from segflow.customer_features")[0][0].int == 4)
         #expect(try connection.execute("select count(*) from pg_class where relname like '%\\_new%'")[0][0].int == 0)
+    }
+
+    @Test func theSegmentStagesOutputPublishesAsItIs() throws {
+        let (_, connection) = try LoadTestDatabase.migrated("publish_stage_output")
+        let results = [
+            SegmentationResult(
+                key: "lifecycle", name: "Lifecycle", isPrimary: true, isExclusive: true,
+                segments: [ResolvedSegment(key: "new", name: "New", actions: ["welcome"], rule: "frequency <= 1"),
+                           ResolvedSegment(key: "loyal", name: "Loyal", rule: "frequency >= 2")],
+                memberships: .exclusive([0, 1, -1])
+            ),
+            SegmentationResult(
+                key: "country", name: "Country", isPrimary: false, isExclusive: false,
+                segments: [ResolvedSegment(key: "country:de", name: "DE", value: "DE")],
+                memberships: .overlapping(rows: [0, 2], segments: [0, 0])
+            ),
+        ]
+        let memberships = SegmentMemberships(customerIDs: [10, 20, 30], segmentations: results)
+        let snapshot = OutputSnapshot(
+            asOf: .day("2024-05-31"), runID: RunID(), configHash: "h",
+            features: FeatureTableBuilder(customerIDs: [10, 20, 30]).columns,
+            segmentDefinitions: SegmentDefinitionRecord.records(from: results),
+            memberships: memberships.lazy.map(SegmentMembershipRecord.init)
+        )
+        try SnapshotPublisher(connection: connection, logger: logger).publish(snapshot)
+        #expect(try connection.texts("select customer_id, segmentation_key, segment_key, is_primary from segflow.customer_segments order by 1, 2") == [
+            ["10", "country", "country:de", "f"], ["10", "lifecycle", "new", "t"], ["20", "lifecycle", "loyal", "t"], ["30", "country", "country:de", "f"],
+        ])
+        #expect(try connection.texts("select segmentation_key, segment_key, name, rule, actions, is_primary, position from segflow.segment_definitions order by 1, 7") == [
+            ["country", "country:de", "DE", nil, "{}", "f", "1"],
+            ["lifecycle", "new", "New", "frequency <= 1", "{welcome}", "t", "1"],
+            ["lifecycle", "loyal", "Loyal", "frequency >= 2", "{}", "t", "2"],
+        ])
+        #expect(try connection.texts("select to_segment, customers from segflow.segment_transitions order by 1") == [["loyal", "1"], ["new", "1"]])
+    }
+
+    @Test func publishingWorksInAnySchemaName() throws {
+        let schema = #"BI "out"; drop"#
+        let (_, connection) = try LoadTestDatabase.migrated("publish_schema", schema: schema)
+        let publisher = try SnapshotPublisher(connection: connection, schema: schema, logger: logger)
+        try publisher.publish(KPIExample.januarySnapshot())
+        try publisher.publish(KPIExample.februarySnapshot())
+        try publisher.publish(KPIExample.februarySnapshot())
+        #expect(try connection.texts("select as_of, customers from \(identifier: schema).current_kpi_snapshot") == [["2024-02-29", "4"]])
+        #expect(try connection.execute("select count(*) from \(identifier: schema).segment_transitions")[0][0].int == 7)
+        #expect(try connection.execute("select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow'")[0][0].int == 0)
     }
 
     @Test func publishingRefusesASchemaNewerThanThisBuild() throws {
