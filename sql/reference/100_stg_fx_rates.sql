@@ -10,8 +10,8 @@
 --
 -- Every staging model has the same shape:
 --   src_<source>               view (ephemeral, dropped at the end of the file): the source
---                              rows in the snapshot, normalised, with their
---                              physical row id (source_row) to tell exact duplicates apart
+--                              rows in the snapshot, normalised, with their physical row
+--                              id (source_row) to tell exact duplicates apart
 --   base_<source>_duplicates   the rows of keys that occur more than once, ranked by the
 --                              keep rule (duplicates are rare: ranking only them avoids
 --                              sorting every row)

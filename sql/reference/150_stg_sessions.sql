@@ -18,7 +18,7 @@ create view segflow_reference.src_sessions as
 select
     s.ctid                                        as source_row,
     s.session_id,
-    nullif(btrim(s.visitor_id::text), '')               as visitor_id,
+    nullif(btrim(s.visitor_id::text), '')         as visitor_id,      -- uuid or text
     s.customer_id,
     s.started_at,
     coalesce(s.ended_at, s.started_at)            as ended_at,

@@ -18,7 +18,7 @@ select
     c.ctid                                        as source_row,
     c.chat_id,
     c.customer_id,
-    nullif(btrim(c.visitor_id::text), '')               as visitor_id,
+    nullif(btrim(c.visitor_id::text), '')         as visitor_id,      -- uuid or text
     c.session_id,
     c.started_at,
     coalesce(c.ended_at, c.started_at)            as ended_at,

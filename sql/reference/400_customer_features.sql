@@ -107,15 +107,19 @@ features as (
     left join segflow_reference.int_customer_order_timing as t on t.customer_id = c.customer_id
 ),
 
+-- Ranked from the narrow order aggregates rather than from `features`, so that the wide
+-- features CTE is read once (and never materialised).
 rfm_ranks as (
     select
-        customer_id,
-        rank() over (order by recency_days desc) as r_rank,
-        rank() over (order by frequency)         as f_rank,
-        rank() over (order by monetary)          as m_rank,
-        count(*) over ()                         as buyers
-    from features
-    where frequency > 0
+        o.customer_id,
+        rank() over (order by p.as_of - o.last_order_date desc) as r_rank,
+        rank() over (order by o.frequency)                      as f_rank,
+        rank() over (order by o.monetary)                       as m_rank,
+        count(*) over ()                                        as buyers
+    from segflow_reference.int_customer_orders as o
+    join segflow_reference.stg_customers as c on c.customer_id = o.customer_id
+    cross join segflow_reference.params as p
+    where o.frequency > 0
 ),
 
 rfm as (

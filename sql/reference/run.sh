@@ -10,7 +10,6 @@
 # SET, or from postgresql.conf. Extra arguments go to psql (-h, -p, -d, ...).
 set -eu
 dir=$(cd "$(dirname "$0")" && pwd)
-set --  "$@"
 files=""
 for f in "$dir"/[0-9][0-9][0-9]_*.sql; do files="$files -f $f"; done
 # shellcheck disable=SC2086

@@ -1,4 +1,5 @@
 import SegflowSQL
+import SegflowTestSupport
 import Testing
 
 /// Reference SQL runs with other parameters or data than the shared fixture.
@@ -53,6 +54,33 @@ struct ReferenceSnapshotTests {
         // Equal recency and frequency: everyone ranks 1 and scores 1. Monetary ranks 1 1 3 4 4 6
         // score 1 + 5 * (rank - 1) / 6: 1 1 2 3 3 5. Customer 7 bought nothing: no score.
         #expect(scores == ["1": "111", "2": "111", "3": "112", "4": "113", "5": "113", "6": "115", "7": String?.none])
+    }
+
+    /// The canonical source DDL (sql/source/) has uuid visitor ids and text currencies.
+    @Test func runsOnTheCanonicalSourceSchema() throws {
+        let database = try TestPostgres.makeDatabase(prefix: "reference_canonical")
+        defer { try? database.drop() }
+        let connection = try ReferenceSQL.connect(database)
+        defer { connection.close() }
+        try connection.simpleQuery("set client_min_messages = warning")
+        for file in try SegflowSQL.files(in: "source") {
+            try connection.simpleQuery(String(contentsOf: file, encoding: .utf8))
+        }
+        try connection.simpleQuery("""
+            insert into shop.customers (customer_id, email, created_at, country, city, newsletter_opt_in, acquisition_channel, updated_at)
+            values (1, 'a@shop.io', '2023-01-01 10:00Z', 'DE', 'X', true, 'organic', '2023-01-01 10:00Z');
+            insert into shop.sessions (session_id, visitor_id, customer_id, started_at, ended_at, channel, page_views, product_views, category_views, cart_adds)
+            values (1, '6f1c2a9e-4c3b-4a55-9d1e-0b7c1f6a2e10', null, '2024-06-01 10:00Z', '2024-06-01 10:10Z', 'email', 3, 1, 0, 0),
+                   (2, '6f1c2a9e-4c3b-4a55-9d1e-0b7c1f6a2e10', 1, '2024-06-02 10:00Z', '2024-06-02 10:10Z', 'email', 3, 1, 0, 0);
+            insert into shop.orders (order_id, customer_id, session_id, placed_at, status, currency, subtotal, discount_total, shipping_total, tax_total, total, updated_at)
+            values (1, 1, 1, '2024-06-01 10:05Z', ' Completed', ' eur ', 10, 0, 0, 0, 10, '2024-06-01 10:05Z');
+            """)
+        try ReferenceSQL.run(on: connection, parameters: .init())
+        let row = try connection.execute("select sessions_total, sessions_without_order, frequency from segflow_reference.customer_features where customer_id = 1")
+        #expect(row.rowCount == 1)
+        #expect(row[0]["sessions_total"].int == 2)              // the anonymous session is stitched
+        #expect(row[0]["sessions_without_order"].int == 1)      // order 1 names session 1
+        #expect(row[0]["frequency"].int == 1)
     }
 
     /// The files run as they ship: each parses and runs alone with simpleQuery (no psql
