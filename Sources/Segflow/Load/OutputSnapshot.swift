@@ -4,9 +4,9 @@ import PostgresClient
 ///
 /// `memberships` may be any sequence, even a single-pass one: it is read once, while it
 /// streams into the database. The segment stage's output fits as it is:
-/// `assignment.memberships.lazy.map(SegmentMembershipRecord.init)` and
+/// `assignment.memberships` and
 /// `SegmentDefinitionRecord.records(from: assignment.segmentations)`.
-public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element == SegmentMembershipRecord {
+public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element == SegmentMembership {
     public var asOf: PostgresDate
     public var runID: RunID
     /// Hash of the effective pipeline configuration (see `snapshots.config_hash`).

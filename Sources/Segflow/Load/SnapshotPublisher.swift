@@ -200,7 +200,7 @@ public final class SnapshotPublisher {
         _ memberships: Memberships,
         asOf: PostgresDate,
         into staged: StagedTable
-    ) throws -> Int where Memberships.Element == SegmentMembershipRecord {
+    ) throws -> Int where Memberships.Element == SegmentMembership {
         try createStagingTable(staged)
         let rows = try connection.copyIn(
             "copy \(staged.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)",

@@ -111,19 +111,8 @@ public struct PipelineRunner {
         seconds["segment"] = Date().timeIntervalSince(segmentStart)
         logger.info("segmented", metadata: ["memberships": "\(assignment.memberships.underestimatedCount)", "seconds": "\(String(format: "%.2f", seconds["segment"] ?? 0))"])
 
-        var definitions: [SegmentDefinitionRecord] = []
-        for segmentation in assignment.segmentations {
-            for (position, segment) in segmentation.segments.enumerated() {
-                definitions.append(SegmentDefinitionRecord(
-                    segmentationKey: segmentation.key, segmentKey: segment.key, name: segment.name,
-                    description: segment.description, rule: segment.rule, actions: segment.actions,
-                    isPrimary: segmentation.isPrimary, position: position
-                ))
-            }
-        }
-        let memberships = assignment.memberships.lazy.map {
-            SegmentMembershipRecord(customerID: $0.customerID, segmentationKey: $0.segmentationKey, segmentKey: $0.segmentKey, isPrimary: $0.isPrimary)
-        }
+        let definitions = SegmentDefinitionRecord.records(from: assignment.segmentations)
+        let memberships = assignment.memberships
         let publishStart = Date()
         let publisher = try SnapshotPublisher(connection: control, schema: pipeline.output.schema, logger: logger)
         let published = try publisher.publish(OutputSnapshot(

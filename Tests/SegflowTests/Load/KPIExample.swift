@@ -17,7 +17,7 @@ enum KPIExample {
         .init(segmentationKey: "channel", segmentKey: "email", name: "Email", isPrimary: false, position: 1),
     ]
 
-    static func januarySnapshot(runID: RunID = RunID()) -> OutputSnapshot<[SegmentMembershipRecord]> {
+    static func januarySnapshot(runID: RunID = RunID()) -> OutputSnapshot<[SegmentMembership]> {
         var features = FeatureTableBuilder(customerIDs: [1, 2, 3, 4])
         features.set("frequency", [1, 0, 3, 2])
         features.set("orders_30d", [1, 0, 2, 0])
@@ -38,7 +38,7 @@ enum KPIExample {
         )
     }
 
-    static func februarySnapshot(runID: RunID = RunID()) -> OutputSnapshot<[SegmentMembershipRecord]> {
+    static func februarySnapshot(runID: RunID = RunID()) -> OutputSnapshot<[SegmentMembership]> {
         var features = FeatureTableBuilder(customerIDs: [2, 3, 4, 5])
         features.set("frequency", [2, 4, 2, 1])
         features.set("orders_30d", [2, 1, 0, 1])
@@ -59,7 +59,7 @@ enum KPIExample {
         )
     }
 
-    static func member(_ customer: Int64, _ segmentation: String, _ segment: String) -> SegmentMembershipRecord {
-        SegmentMembershipRecord(customerID: customer, segmentationKey: segmentation, segmentKey: segment, isPrimary: segmentation == "lifecycle")
+    static func member(_ customer: Int64, _ segmentation: String, _ segment: String) -> SegmentMembership {
+        SegmentMembership(customerID: customer, segmentationKey: segmentation, segmentKey: segment, isPrimary: segmentation == "lifecycle")
     }
 }

@@ -46,7 +46,7 @@ struct LazyMembershipSequence: Sequence {
     let ids: [Int64]
     let version: Int
 
-    func makeIterator() -> AnyIterator<SegmentMembershipRecord> {
+    func makeIterator() -> AnyIterator<SegmentMembership> {
         var row = 0
         var secondary = false
         return AnyIterator {
@@ -54,11 +54,11 @@ struct LazyMembershipSequence: Sequence {
             if secondary {
                 secondary = false
                 defer { row += 1 }
-                return SegmentMembershipRecord(customerID: ids[row], segmentationKey: "channel", segmentKey: "email", isPrimary: false)
+                return SegmentMembership(customerID: ids[row], segmentationKey: "channel", segmentKey: "email", isPrimary: false)
             }
             secondary = row % 2 == 0
             let segment = LargeSnapshot.lifecycle[(row + version) % LargeSnapshot.lifecycle.count]
-            let record = SegmentMembershipRecord(customerID: ids[row], segmentationKey: "lifecycle", segmentKey: segment, isPrimary: true)
+            let record = SegmentMembership(customerID: ids[row], segmentationKey: "lifecycle", segmentKey: segment, isPrimary: true)
             if !secondary { row += 1 }
             return record
         }

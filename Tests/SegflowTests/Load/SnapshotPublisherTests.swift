@@ -7,7 +7,7 @@ import Testing
     private let logger = LoadTestDatabase.logger
 
     /// Three customers covering NULLs, cents, negative amounts, dates, booleans and text.
-    private func exactSnapshot(runID: RunID = RunID(), asOf: PostgresDate = .day("2024-03-31")) -> OutputSnapshot<[SegmentMembershipRecord]> {
+    private func exactSnapshot(runID: RunID = RunID(), asOf: PostgresDate = .day("2024-03-31")) -> OutputSnapshot<[SegmentMembership]> {
         var features = FeatureTableBuilder(customerIDs: [9_000_000_001, 2, 3])
         features.set("recency_days", [5, nil, -2])
         features.set("frequency", [3, 0, 2_147_483_647])
@@ -282,7 +282,7 @@ import Testing
             asOf: .day("2024-05-31"), runID: RunID(), configHash: "h",
             features: FeatureTableBuilder(customerIDs: [10, 20, 30]).columns,
             segmentDefinitions: SegmentDefinitionRecord.records(from: results),
-            memberships: memberships.lazy.map(SegmentMembershipRecord.init)
+            memberships: memberships
         )
         try SnapshotPublisher(connection: connection, logger: logger).publish(snapshot)
         #expect(try connection.texts("select customer_id, segmentation_key, segment_key, is_primary from segflow.customer_segments order by 1, 2") == [
