@@ -323,7 +323,9 @@ struct BlockGenerator {
         let avoidConsumables = customer.persona != .replenishment
         if customer.persona == .replenishment && customer.replenishPrimary >= 0 {
             picks.append((customer.replenishPrimary, random.chance(0.7) ? 1 : 2))
-            if random.chance(0.35) { picks.append((customer.replenishSecondary, 1)) }
+            if random.chance(0.35) && customer.replenishSecondary != customer.replenishPrimary {
+                picks.append((customer.replenishSecondary, 1))
+            }
             if random.chance(0.08) {
                 let target = Int64(random.logNormal(median: 30, sigma: 0.5) * 100)
                 let product = catalog.pick(category: lineCategory(), targetCents: target, day: day, avoidConsumables: true, &random)
@@ -790,7 +792,7 @@ struct BlockGenerator {
             birthDate = timeline.endDay.daysSince2000 - Int32(age * 365.25)
         }
         let gender: String? = random.chance(0.25) ? nil : (random.chance(0.04) ? "diverse" : (random.chance(0.5) ? "female" : "male"))
-        let end = timeline.endExclusiveMicros - 3_600_000_000
+        let end = timeline.endExclusiveMicros - 60_000_000
         var updated = createdAt + Int64(random.int(60, 900)) * 1_000_000
         if random.chance(0.35) {
             let day = timeline.sampleDay(timeline.dayIndex(createdAt), last, &random)
@@ -800,7 +802,7 @@ struct BlockGenerator {
             id: customer.id, email: email, createdAt: createdAt, country: country.code,
             city: country.cities[country.cityTable.sample(&random)], birthDate: birthDate, gender: gender, optIn: customer.optIn,
             acquisitionChannel: Channel.names[customer.preferredChannel], isInternal: customer.persona == .testAccount,
-            updatedAt: min(updated, end)
+            updatedAt: max(createdAt, min(updated, end))
         ))
     }
 

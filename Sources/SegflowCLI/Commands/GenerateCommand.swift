@@ -61,12 +61,8 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.makeLogger(label: "segflow.generate")
-        let generator = DataGenerator(configuration: generatorConfiguration, logger: logger)
-        do {
-            let report = try generator.run(database: connection.configuration)
-            print(report.summary)
-        } catch let error as GenerationError {
-            throw ValidationError(error.description)
-        }
+        // Errors (a non-empty shop without --replace, a failed COPY) end the command with their message.
+        let report = try DataGenerator(configuration: generatorConfiguration, logger: logger).run(database: connection.configuration)
+        print(report.summary)
     }
 }
