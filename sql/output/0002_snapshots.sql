@@ -145,7 +145,7 @@ comment on column customer_features.days_since_last_visit is 'Days from the last
 comment on column customer_features.sessions_without_order is 'Sessions to which no order is attributed.';
 comment on column customer_features.product_views_90d is 'Product views in sessions of the trailing 90 days.';
 comment on column customer_features.cart_adds_90d is 'Cart additions in sessions of the trailing 90 days.';
-comment on column customer_features.cart_abandonments_90d is 'Sessions of the trailing 90 days with cart additions and no order by the same visitor or customer within 24 hours.';
+comment on column customer_features.cart_abandonments_90d is 'Sessions of the trailing 90 days with cart additions and no order by the customer within 24 hours (clipped at the cut-off).';
 comment on column customer_features.last_abandoned_category is 'Category of the most recent abandoned cart; null if none.';
 comment on column customer_features.preferred_channel is 'Channel of most sessions (ties: alphabetical); null without sessions.';
 comment on column customer_features.chats is 'Support chats of the customer.';

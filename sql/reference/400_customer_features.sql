@@ -229,7 +229,7 @@ comment on column segflow_reference.customer_features.days_since_last_visit is '
 comment on column segflow_reference.customer_features.sessions_without_order is 'Sessions to which no order is attributed.';
 comment on column segflow_reference.customer_features.product_views_90d is 'Product views in sessions of the trailing 90 days.';
 comment on column segflow_reference.customer_features.cart_adds_90d is 'Cart additions in sessions of the trailing 90 days.';
-comment on column segflow_reference.customer_features.cart_abandonments_90d is 'Sessions of the trailing 90 days with cart additions and no order by the same visitor or customer within 24 hours.';
+comment on column segflow_reference.customer_features.cart_abandonments_90d is 'Sessions of the trailing 90 days with cart additions and no order by the customer within 24 hours (clipped at the cut-off).';
 comment on column segflow_reference.customer_features.last_abandoned_category is 'Category of the most recent abandoned cart; null if none.';
 comment on column segflow_reference.customer_features.preferred_channel is 'Channel of most sessions (ties: alphabetical); null without sessions.';
 comment on column segflow_reference.customer_features.chats is 'Support chats of the customer.';
