@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # `make bench`: builds the benchmarks in release mode, runs them on a throwaway
 # PostgreSQL cluster and writes BENCHMARKS.md with the machine and the date.
-# BENCH_ONLY="copy pipeline" picks benchmarks; BENCH_COPY_ROWS and CUSTOMERS size them.
+# BENCH_ONLY="copy pipeline" picks benchmarks; BENCH_COPY_ROWS sizes copy,
+# BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline.
+# (The Makefile's CUSTOMERS is the demo's size and is not used here.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SWIFT=${SWIFT:-swift}
 SCRATCH=${SCRATCH:-.build}
 COPY_ROWS=${BENCH_COPY_ROWS:-5000000}
-ONLY=${BENCH_ONLY:-copy}
+PIPELINE_CUSTOMERS=${BENCH_CUSTOMERS:-100k,300k,1M}
+PIPELINE_ROUNDS=${BENCH_ROUNDS:-2}
+ONLY=${BENCH_ONLY:-copy pipeline}
 
 "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow-bench
+# pipeline runs the release segflow binary as a child process.
+case " $ONLY " in *" pipeline "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
 bench="$SCRATCH/release/segflow-bench"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -23,6 +29,8 @@ trap 'rm -f "$body"' EXIT
 for name in $ONLY; do
     case $name in
         copy) "$bench" copy --rows "$COPY_ROWS" | tee -a "$body" ;;
+        pipeline) "$bench" pipeline --customers "$PIPELINE_CUSTOMERS" --rounds "$PIPELINE_ROUNDS" \
+            --segflow "$SCRATCH/release/segflow" | tee -a "$body" ;;
         *) echo "unknown benchmark $name" >&2; exit 2 ;;
     esac
 done
