@@ -9,17 +9,7 @@ extension PostgresConnection {
     /// `set_config` and `current_setting` (see the extract stage) rather than into the text.
     @discardableResult
     public func copyOut(_ sql: String, _ body: (BinaryCopyRow) throws -> Void) throws -> Int {
-        let handle = try liveHandle()
-        guard let start = PQexec(handle, sql) else { throw connectionError(query: sql) }
-        guard PQresultStatus(start) == PGRES_COPY_OUT else {
-            let status = PQresultStatus(start)
-            let error = status == PGRES_FATAL_ERROR
-                ? makeError(start, query: sql)
-                : PostgresError(code: .invalidUsage, message: "copyOut needs a COPY … TO STDOUT statement", query: sql)
-            PQclear(start)
-            throw error
-        }
-        PQclear(start)
+        let handle = try startCopy(sql, expecting: PGRES_COPY_OUT, statement: "COPY … TO STDOUT")
 
         var decoder = BinaryCopyDecoder()
         defer { decoder.deallocate() }
@@ -54,17 +44,7 @@ extension PostgresConnection {
     /// server rolls back the statement) and the error rethrown. Returns the rows loaded.
     @discardableResult
     public func copyIn(_ sql: String, _ body: (CopyInStream) throws -> Void) throws -> Int {
-        let handle = try liveHandle()
-        guard let start = PQexec(handle, sql) else { throw connectionError(query: sql) }
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            let status = PQresultStatus(start)
-            let error = status == PGRES_FATAL_ERROR
-                ? makeError(start, query: sql)
-                : PostgresError(code: .invalidUsage, message: "copyIn needs a COPY … FROM STDIN statement", query: sql)
-            PQclear(start)
-            throw error
-        }
-        PQclear(start)
+        let handle = try startCopy(sql, expecting: PGRES_COPY_IN, statement: "COPY … FROM STDIN")
 
         let stream = CopyInStream(connection: self, handle: handle)
         do {
@@ -110,6 +90,19 @@ extension PostgresConnection {
             }
             try stream.send(&encoder)
         }
+    }
+
+    /// Sends a COPY statement and checks that the server entered the expected COPY mode.
+    private func startCopy(_ sql: String, expecting mode: ExecStatusType, statement: String) throws -> OpaquePointer {
+        let handle = try liveHandle()
+        guard let start = PQexec(handle, sql) else { throw connectionError(query: sql) }
+        defer { PQclear(start) }
+        let status = PQresultStatus(start)
+        guard status == mode else {
+            if status == PGRES_FATAL_ERROR { throw makeError(start, query: sql) }
+            throw PostgresError(code: .invalidUsage, message: "expected a \(statement) statement", query: sql)
+        }
+        return handle
     }
 
     /// Reads results until libpq has none left; returns the first error among them.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Segflow
 
 /// The `segflow` command line: one subcommand per file in `Commands/`.
 public struct SegflowCommand: ParsableCommand {
@@ -7,7 +8,10 @@ public struct SegflowCommand: ParsableCommand {
         abstract: "Batch ETL from a store's PostgreSQL data to customer segments and KPI snapshots.",
         version: SegflowVersion.current,
         subcommands: [
+            RunCommand.self,
+            MigrateCommand.self,
             GenerateCommand.self,
+            DemoCommand.self,
         ]
     )
 

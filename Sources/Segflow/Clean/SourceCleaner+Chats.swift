@@ -2,7 +2,7 @@ import PostgresClient
 
 extension SourceCleaner {
     /// Columns: chat_id, customer_id, visitor_id, started_at, ended_at, customer_messages,
-    /// questions, sentiment, csat, escalated.
+    /// questions, sentiment, csat, escalated, agent_messages.
     func consumeChat(_ row: BinaryCopyRow) throws {
         let box = log(.chats)
         box.log.receive()
@@ -36,20 +36,25 @@ extension SourceCleaner {
             table.endedAt.append(0)
             table.customerMessages.append(0)
             table.questions.append(0)
-            table.sentiment.append(.nan)
+            table.sentiment.append(0)
+            table.sentimentIsNull.append(true)
             table.csat.append(-1)
             table.escalated.append(false)
+            table.agentMessages.append(0)
             table.kept.append(true)
         }
         table.customerID[slot] = try row.int64(1) ?? 0
-        table.visitorKey[slot] = row.withBytes(2) { StableHash.fnv1a($0) } ?? 0
+        table.visitorKey[slot] = (row.withBytes(2) { StableHash.visitorKey($0) } ?? nil) ?? 0
         table.startedAt[slot] = startedAt
         table.endedAt[slot] = endedAt
         table.customerMessages[slot] = try row.int32(5) ?? 0
         table.questions[slot] = try row.int32(6) ?? 0
-        table.sentiment[slot] = try row.double(7) ?? .nan
+        let sentiment = try row.double(7)
+        table.sentiment[slot] = sentiment ?? 0
+        table.sentimentIsNull[slot] = sentiment == nil
         table.csat[slot] = try row.int32(8) ?? -1
         table.escalated[slot] = try row.bool(9) ?? false
+        table.agentMessages[slot] = try row.int32(10) ?? 0
     }
 
     /// After all chats (customers and stitching known): validate and aggregate per snapshot.
@@ -60,14 +65,15 @@ extension SourceCleaner {
         for slot in 0..<table.count {
             let customerID = table.customerID[slot]
             let sentiment = table.sentiment[slot]
+            let hasSentiment = !table.sentimentIsNull[slot]
             let csat = table.csat[slot]
             let reason: String?
             if table.startedAt[slot] > runStartedAt {
                 reason = "future_timestamp"
             } else if customerID != 0, customers.row(of: customerID) == nil {
-                reason = customers.testAccountIDs.contains(customerID) ? "test_account" : "orphan_customer"
-            } else if (!sentiment.isNaN && (sentiment < -1 || sentiment > 1)) || (csat != -1 && (csat < 1 || csat > 5))
-                        || table.customerMessages[slot] < 0 || table.questions[slot] < 0 {
+                reason = "orphan_customer"
+            } else if (hasSentiment && !(sentiment >= -1 && sentiment <= 1)) || (csat != -1 && (csat < 1 || csat > 5))
+                        || table.customerMessages[slot] < 0 || table.agentMessages[slot] < 0 || table.questions[slot] < 0 {
                 reason = "invalid_value"
             } else {
                 reason = nil
@@ -77,7 +83,7 @@ extension SourceCleaner {
                 box.log.reject(key: String(table.ids[slot]), reason: reason, raw: [
                     .init("chat_id", String(table.ids[slot])), .init("customer_id", customerID == 0 ? nil : String(customerID)),
                     .init("started_at", PostgresTimestamp(microsecondsSince2000: table.startedAt[slot]).description),
-                    .init("sentiment", sentiment.isNaN ? nil : String(sentiment)), .init("csat", csat == -1 ? nil : String(csat)),
+                    .init("sentiment", hasSentiment ? String(sentiment) : nil), .init("csat", csat == -1 ? nil : String(csat)),
                 ])
                 continue
             }
@@ -98,7 +104,7 @@ extension SourceCleaner {
                 if window.isRecent(localDay, days: 90) { activity.chats90[index] += 1 }
                 activity.messages[index] += table.customerMessages[slot]
                 activity.questions[index] += table.questions[slot]
-                if !sentiment.isNaN {
+                if hasSentiment {
                     activity.sentimentSum[index] += sentiment
                     activity.sentimentCount[index] += 1
                 }

@@ -19,7 +19,9 @@ extension SourceCleaner {
         let table = customers
         if let existing = table.index.find(id) {
             let slot = Int(existing)
-            let newer = (updatedAt, rawEmail ?? "", createdAt) > (table.updatedAt[slot], table.rawEmail[slot] ?? "", table.createdAt[slot])
+            // Latest updated_at wins; ties: the greater normalised e-mail, then the greater created_at.
+            let newer = (updatedAt, TextNormalization.lowerTrimmed(rawEmail) ?? "", createdAt)
+                > (table.updatedAt[slot], TextNormalization.lowerTrimmed(table.rawEmail[slot]) ?? "", table.createdAt[slot])
             if !newer {
                 box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .customers))
                 return
@@ -70,7 +72,6 @@ extension SourceCleaner {
             let email = TextNormalization.lowerTrimmed(table.rawEmail[slot])
             if rules.isTestAccount(customerID: id, normalizedEmail: email) {
                 table.kept[slot] = false
-                table.testAccountIDs.insert(id)
                 box.log.reject(key: String(id), reason: "test_account", raw: [.init("customer_id", String(id)), .init("email", table.rawEmail[slot])])
                 continue
             }

@@ -5,7 +5,7 @@ extension SourceCleaner {
     func consumeItem(_ row: BinaryCopyRow) throws {
         let box = log(.orderItems)
         // Lines of orders placed at or after the cut-off are not part of the snapshot.
-        if let orderID = try row.int64(0), ordersAfterCutoff.contains(orderID) { return }
+        if let orderID = try row.int64(0), ordersAfterCutoff.contains(orderID), orders.index.find(orderID) == nil { return }
         box.log.receive()
         guard let orderID = try row.int64(0), let lineNo = try row.int32(1) else {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orderItems))

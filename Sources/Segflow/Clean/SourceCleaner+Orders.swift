@@ -76,7 +76,7 @@ extension SourceCleaner {
             if table.placedAt[slot] > runStartedAt {
                 reason = "future_timestamp"
             } else if customerRow == nil {
-                reason = customers.testAccountIDs.contains(customerID) ? "test_account" : "orphan_customer"
+                reason = "orphan_customer"
             } else if !rules.validStatuses.contains(table.statusText[slot]) {
                 reason = "invalid_status"
             } else if rate == nil {

@@ -9,7 +9,7 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .products))
             return
         }
-        let sku = try row.string(1)
+        let sku = try row.string(1).map(TextNormalization.trimmed)
         let table = products
         var slot: Int
         if let existing = table.index.find(id) {
@@ -59,7 +59,7 @@ extension SourceCleaner {
         }
         let code = TextNormalization.trimmed(currency).uppercased()
         guard let rate = try rateE8(row), rate > 0 else {
-            box.log.reject(key: "\(day) \(code)", reason: "invalid_value", raw: RawValues.render(row, source: .fxRates))
+            box.log.reject(key: "\(day)/\(code)", reason: "invalid_value", raw: RawValues.render(row, source: .fxRates))
             return
         }
         fx.add(currency: code, day: day.daysSince1970, rateE8: rate)
@@ -77,7 +77,7 @@ extension SourceCleaner {
     func finalizeRates() {
         let box = log(.fxRates)
         for dropped in fx.seal() {
-            box.log.reject(key: "\(PostgresDate(daysSince1970: dropped.day)) \(dropped.currency)", reason: "duplicate",
+            box.log.reject(key: "\(PostgresDate(daysSince1970: dropped.day))/\(dropped.currency)", reason: "duplicate",
                            raw: [.init("day", PostgresDate(daysSince1970: dropped.day).description), .init("currency", dropped.currency),
                                  .init("rate_to_base", PostgresNumeric(scaled: dropped.rateE8, scale: 8).description)])
         }

@@ -1,3 +1,4 @@
+import PostgresClient
 import Foundation
 
 extension Expression: CustomStringConvertible {
@@ -14,7 +15,7 @@ extension Expression: CustomStringConvertible {
         case .null:
             return "null"
         case .date(let days, _):
-            return "date '\(CivilDate(daysSinceEpoch: days))'"
+            return "date '\(PostgresDate(daysSince1970: Int32(days)))'"
         case .identifier(let name, _):
             return name
         case .call(let name, let arguments, _):

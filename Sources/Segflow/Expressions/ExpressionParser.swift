@@ -1,3 +1,4 @@
+import PostgresClient
 /// Parses expression text into an `Expression` by precedence climbing.
 ///
 /// Binding, loosest first: `or` < `and` < `not` < comparisons, `is [not] null`,
@@ -183,11 +184,11 @@ public struct ExpressionParser {
                 throw ExpressionError(unexpectedMessage(expecting: "a quoted day after 'date', like date '2024-01-31'"),
                                       at: current.location)
             }
-            guard let day = CivilDate(iso: text) else {
+            guard let day = PostgresDate(iso: text) else {
                 throw ExpressionError("invalid date '\(text)' (expected an existing day as YYYY-MM-DD)", at: current.location)
             }
             advance()
-            return .date(days: day.daysSinceEpoch, token.location)
+            return .date(days: Int(day.daysSince1970), token.location)
         case .identifier(let name):
             advance()
             guard current.symbol == .leftParen else {

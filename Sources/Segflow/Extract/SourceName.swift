@@ -18,7 +18,7 @@ public enum SourceName: String, CaseIterable, Sendable, Hashable, Comparable {
             ["product_id", "sku", "name", "category", "product_line", "list_price", "launched_at", "replenish_days"]
         case .sessions:
             ["session_id", "visitor_id", "customer_id", "started_at", "ended_at", "channel",
-             "page_views", "product_views", "cart_adds", "cart_product_id"]
+             "page_views", "product_views", "category_views", "cart_adds", "cart_product_id"]
         case .orders:
             ["order_id", "customer_id", "session_id", "placed_at", "status", "currency", "subtotal",
              "discount_total", "shipping_total", "tax_total", "total", "coupon_code", "updated_at"]
@@ -26,7 +26,7 @@ public enum SourceName: String, CaseIterable, Sendable, Hashable, Comparable {
             ["order_id", "line_no", "product_id", "quantity", "unit_price", "list_price", "discount"]
         case .chats:
             ["chat_id", "customer_id", "visitor_id", "started_at", "ended_at", "customer_messages",
-             "questions", "sentiment", "csat", "escalated"]
+             "questions", "sentiment", "csat", "escalated", "agent_messages"]
         case .fxRates:
             ["day", "currency", "rate_to_base"]
         }
@@ -52,13 +52,13 @@ public enum SourceName: String, CaseIterable, Sendable, Hashable, Comparable {
         case .products:
             ["int8", "text", "text", "text", "text", "numeric", "timestamptz", "int4"]
         case .sessions:
-            ["int8", "text", "int8", "timestamptz", "timestamptz", "text", "int4", "int4", "int4", "int8"]
+            ["int8", "text", "int8", "timestamptz", "timestamptz", "text", "int4", "int4", "int4", "int4", "int8"]
         case .orders:
             ["int8", "int8", "int8", "timestamptz", "text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "text", "timestamptz"]
         case .orderItems:
             ["int8", "int4", "int8", "int4", "numeric", "numeric", "numeric"]
         case .chats:
-            ["int8", "int8", "text", "timestamptz", "timestamptz", "int4", "int4", "float8", "int4", "bool"]
+            ["int8", "int8", "text", "timestamptz", "timestamptz", "int4", "int4", "float8", "int4", "bool", "int4"]
         case .fxRates:
             ["date", "text", "numeric"]
         }

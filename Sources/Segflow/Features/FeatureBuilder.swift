@@ -173,7 +173,7 @@ struct FeatureBuilder {
             f.set(.btydRecency, row, Double(last - first))
             f.set(.btydT, row, Double(D - first))
             let repeatRevenue = scratch.dayRevenue.dropFirst().reduce(0, +)
-            f.set(.btydMonetaryValue, row, days.count > 1 ? Double(repeatRevenue) / 100 / Double(days.count - 1) : 0)
+            f.set(.btydMonetaryValue, row, days.count > 1 ? Double(repeatRevenue) / (100 * Double(days.count - 1)) : 0)
             if days.count >= 2 {
                 var gaps = (1..<days.count).map { Double(days[$0] - days[$0 - 1]) }
                 gaps.sort()

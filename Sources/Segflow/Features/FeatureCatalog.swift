@@ -66,7 +66,7 @@ public enum FeatureCatalog {
         .init("sessions_without_order", .integer, "Sessions to which no order is attributed."),
         .init("product_views_90d", .integer, "Product views in sessions of the trailing 90 days."),
         .init("cart_adds_90d", .integer, "Cart additions in sessions of the trailing 90 days."),
-        .init("cart_abandonments_90d", .integer, "Sessions of the trailing 90 days with cart additions and no order by the same visitor or customer within 24 hours."),
+        .init("cart_abandonments_90d", .integer, "Sessions of the trailing 90 days with cart additions and no order by the customer within 24 hours (clipped at the cut-off)."),
         .init("last_abandoned_category", .text, "Category of the most recent abandoned cart; null if none."),
         .init("preferred_channel", .text, "Channel of most sessions (ties: alphabetical); null without sessions."),
         // Support chats

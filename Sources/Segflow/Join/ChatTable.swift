@@ -7,8 +7,10 @@ final class ChatTable: @unchecked Sendable {
     var startedAt: [Int64] = []
     var endedAt: [Int64] = []
     var customerMessages: [Int32] = []
+    var agentMessages: [Int32] = []
     var questions: [Int32] = []
-    var sentiment: [Double] = []        // NaN: null
+    var sentiment: [Double] = []
+    var sentimentIsNull: [Bool] = []
     var csat: [Int32] = []              // -1: null
     var escalated: [Bool] = []
     var kept: [Bool] = []

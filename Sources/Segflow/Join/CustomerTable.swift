@@ -17,8 +17,6 @@ final class CustomerTable: @unchecked Sendable {
     var rawBirthDay: [Int32] = []
     /// False for rows rejected after loading (test accounts).
     var kept: [Bool] = []
-    /// Ids of rejected test accounts: their orders, sessions and chats are rejected too.
-    var testAccountIDs: Set<Int64> = []
 
     var count: Int { ids.count }
 

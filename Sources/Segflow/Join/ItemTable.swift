@@ -24,26 +24,14 @@ final class ItemTable: @unchecked Sendable {
     }
 
     /// Kept lines grouped by order (built by `groupByOrder`).
-    var orderStart: [Int32] = []
-    var byOrder: [Int32] = []
+    private(set) var byOrder = GroupIndex()
 
     func groupByOrder(orderCount: Int) {
-        var counts = [Int32](repeating: 0, count: orderCount + 1)
-        for row in 0..<count where kept[row] { counts[Int(order[row]) + 1] += 1 }
-        for index in 1..<counts.count { counts[index] += counts[index - 1] }
-        var next = counts
-        var grouped = [Int32](repeating: 0, count: Int(counts[orderCount]))
-        for row in 0..<count where kept[row] {
-            let order = Int(order[row])
-            grouped[Int(next[order])] = Int32(row)
-            next[order] += 1
-        }
-        orderStart = counts
-        byOrder = grouped
+        byOrder = GroupIndex(keyCount: orderCount, rowCount: count) { kept[$0] ? order[$0] : nil }
     }
 
     @inline(__always)
     func lines(of order: Int32) -> ArraySlice<Int32> {
-        byOrder[Int(orderStart[Int(order)])..<Int(orderStart[Int(order) + 1])]
+        byOrder.rows(of: order)
     }
 }

@@ -44,9 +44,8 @@ final class OrderTable: @unchecked Sendable {
 
     var count: Int { ids.count }
 
-    /// Orders grouped by customer, each group sorted by placed_at (built by `groupByCustomer`).
-    var customerStart: [Int32] = []
-    var byCustomer: [Int32] = []
+    /// Kept orders grouped by customer, each group sorted by placed_at (see `groupByCustomer`).
+    private(set) var byCustomer = GroupIndex()
 
     /// The row of a kept order.
     @inline(__always)
@@ -55,32 +54,14 @@ final class OrderTable: @unchecked Sendable {
         return row
     }
 
-    /// Builds `customerStart`/`byCustomer` over kept orders (counting sort, then a sort
-    /// within each customer).
     func groupByCustomer(customerCount: Int) {
-        var counts = [Int32](repeating: 0, count: customerCount + 1)
-        for row in 0..<count where kept[row] { counts[Int(customer[row]) + 1] += 1 }
-        for index in 1..<counts.count { counts[index] += counts[index - 1] }
-        var next = counts
-        var order = [Int32](repeating: 0, count: Int(counts[customerCount]))
-        for row in 0..<count where kept[row] {
-            let customer = Int(customer[row])
-            order[Int(next[customer])] = Int32(row)
-            next[customer] += 1
-        }
-        for customer in 0..<customerCount {
-            let start = Int(counts[customer]), end = Int(counts[customer + 1])
-            if end - start > 1 {
-                order[start..<end].sort { placedAt[Int($0)] != placedAt[Int($1)] ? placedAt[Int($0)] < placedAt[Int($1)] : ids[Int($0)] < ids[Int($1)] }
-            }
-        }
-        customerStart = counts
-        byCustomer = order
+        byCustomer = GroupIndex(keyCount: customerCount, rowCount: count) { kept[$0] ? customer[$0] : nil }
+        byCustomer.sortWithinGroups { (placedAt[Int($0)], ids[Int($0)]) < (placedAt[Int($1)], ids[Int($1)]) }
     }
 
     /// The orders of a customer, sorted by time.
     @inline(__always)
     func orders(of customer: Int32) -> ArraySlice<Int32> {
-        byCustomer[Int(customerStart[Int(customer)])..<Int(customerStart[Int(customer) + 1])]
+        byCustomer.rows(of: customer)
     }
 }

@@ -12,6 +12,7 @@ final class SessionActivity: @unchecked Sendable {
     var cartAdds90: [Int32]
     var abandoned90: [Int32]
     var lastAbandonedAt: [Int64]
+    var lastAbandonedSession: [Int64]
     var lastAbandonedCategory: [Int32]
     /// Session counts per channel code: index (slot * channelCapacity + channel).
     var channelCounts: [Int32]
@@ -30,6 +31,7 @@ final class SessionActivity: @unchecked Sendable {
         cartAdds90 = Array(repeating: 0, count: size)
         abandoned90 = Array(repeating: 0, count: size)
         lastAbandonedAt = Array(repeating: .min, count: size)
+        lastAbandonedSession = Array(repeating: .min, count: size)
         lastAbandonedCategory = Array(repeating: -1, count: size)
         channelCapacity = 8
         channelCounts = Array(repeating: 0, count: size * 8)

@@ -74,18 +74,19 @@ final class SessionJoin: @unchecked Sendable {
             activity.sessions[slot] += 1
             if session.startedAt > activity.lastVisit[slot] { activity.lastVisit[slot] = session.startedAt }
             if channel >= 0 { activity.channelCounts[slot * activity.channelCapacity + Int(channel)] += 1 }
+            let abandoned = session.cartAdds > 0 && firstOrderAfter >= min(session.startedAt + Self.abandonmentWindow, window.cutoff)
+            // The last abandoned cart counts over all time (ties: the greater session_id).
+            if abandoned, (session.startedAt, session.id) > (activity.lastAbandonedAt[slot], activity.lastAbandonedSession[slot]) {
+                activity.lastAbandonedAt[slot] = session.startedAt
+                activity.lastAbandonedSession[slot] = session.id
+                activity.lastAbandonedCategory[slot] = category
+            }
             guard window.isRecent(localDay, days: 90) else { continue }
             activity.sessions90[slot] += 1
             activity.productViews90[slot] += session.productViews
             activity.cartAdds90[slot] += session.cartAdds
             if window.isRecent(localDay, days: 30) { activity.sessions30[slot] += 1 }
-            if session.cartAdds > 0, firstOrderAfter >= min(session.startedAt + Self.abandonmentWindow, window.cutoff) {
-                activity.abandoned90[slot] += 1
-                if session.startedAt >= activity.lastAbandonedAt[slot] {
-                    activity.lastAbandonedAt[slot] = session.startedAt
-                    activity.lastAbandonedCategory[slot] = category
-                }
-            }
+            if abandoned { activity.abandoned90[slot] += 1 }
         }
     }
 }

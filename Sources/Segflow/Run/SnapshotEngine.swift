@@ -153,7 +153,8 @@ public struct SnapshotEngine: Sendable {
     private func sessionKeysStatement() -> String {
         let from = settings.mapping(.sessions).fromClause
         return """
-            copy (select session_id::int8, visitor_id::text, customer_id::int8, started_at::timestamptz from \(from) \
+            copy (select session_id::int8, visitor_id::text, customer_id::int8, started_at::timestamptz, ended_at::timestamptz, \
+            page_views::int4, product_views::int4, category_views::int4, cart_adds::int4 from \(from) \
             where started_at < current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
             """
     }
@@ -169,5 +170,5 @@ public struct SnapshotEngine: Sendable {
 
 /// State a phase's worker thread owns until the phase ends.
 private final class SessionKeyState: @unchecked Sendable { var seen = Int64Set(capacity: 1 << 20) }
-private final class HeldSessions: @unchecked Sendable { var rows: [(SessionJoin.Session, Int32, [QuarantineRecord.RawValue])] = [] }
+private final class HeldSessions: @unchecked Sendable { var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = [] }
 private final class ChatResult: @unchecked Sendable { var activity: ChatActivity? }

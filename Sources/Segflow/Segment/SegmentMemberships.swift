@@ -24,17 +24,16 @@ public struct SegmentMemberships: Sequence, Sendable {
                         let index = indices[position]
                         if index >= 0 {
                             return SegmentMembership(
-                                customerID: customerIDs[position], segmentKey: current.segments[Int(index)].key,
-                                segmentationKey: current.key, isPrimary: current.isPrimary)
+                                customerID: customerIDs[position], segmentationKey: current.key,
+                                segmentKey: current.segments[Int(index)].key, isPrimary: current.isPrimary)
                         }
                     }
                 case .overlapping(let rows, let indices):
                     if position < rows.count {
                         defer { position += 1 }
                         return SegmentMembership(
-                            customerID: customerIDs[Int(rows[position])],
-                            segmentKey: current.segments[Int(indices[position])].key,
-                            segmentationKey: current.key, isPrimary: current.isPrimary)
+                            customerID: customerIDs[Int(rows[position])], segmentationKey: current.key,
+                            segmentKey: current.segments[Int(indices[position])].key, isPrimary: current.isPrimary)
                     }
                 }
                 segmentation += 1

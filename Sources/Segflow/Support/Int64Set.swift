@@ -65,6 +65,16 @@ enum StableHash {
         return Int64(bitPattern: hash)
     }
 
+    /// The key of a visitor id: spaces trimmed; nil when nothing is left.
+    @inline(__always)
+    static func visitorKey(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        guard end > start else { return nil }
+        return fnv1a(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+
     static func fnv1a(_ text: String) -> Int64 {
         var text = text
         return text.withUTF8 { fnv1a(UnsafeRawBufferPointer($0)) }

@@ -1,3 +1,4 @@
+import PostgresClient
 import Testing
 @testable import Segflow
 
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func asOfIsTheSnapshotDay() throws {
-        let asOf = CivilDate(iso: "2024-03-01")?.daysSinceEpoch ?? 0
+        let asOf = Int(PostgresDate(iso: "2024-03-01")?.daysSince1970 ?? 0)
         let rows: [[String: Value]] = [
             ["last_order_date": .number(Double(asOf - 10))],
             ["last_order_date": .number(Double(asOf - 400))],

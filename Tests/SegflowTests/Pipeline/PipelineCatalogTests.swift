@@ -14,7 +14,7 @@ import Testing
                 "chat_persona"])
         #expect(configuration.qualityGates[.orders]?.maxStaleness?.seconds == 2 * 86_400)
         #expect(configuration.qualityGates[.orders]?.maxQuarantineRate == 0.02)
-        #expect(configuration.cleaning.testAccounts.emailDomains == ["test.shop.example"])
+        #expect(configuration.cleaning.testAccounts.emailDomains == ["test.shop.example", "shop-staff.example"])
         #expect(configuration.sources[.fxRates] == .table("shop.fx_rates"))
     }
 

@@ -95,8 +95,8 @@ import Testing
         let rows = Array(assignment.memberships)
         #expect(rows.count == assignment.membershipCount)
         #expect(rows.prefix(2) == [
-            SegmentMembership(customerID: 101, segmentKey: "vip", segmentationKey: "lifecycle", isPrimary: true),
-            SegmentMembership(customerID: 102, segmentKey: "loyal", segmentationKey: "lifecycle", isPrimary: true),
+            SegmentMembership(customerID: 101, segmentationKey: "lifecycle", segmentKey: "vip", isPrimary: true),
+            SegmentMembership(customerID: 102, segmentationKey: "lifecycle", segmentKey: "loyal", isPrimary: true),
         ])
         #expect(rows.filter(\.isPrimary).count == 6)
         #expect(rows.filter { $0.segmentationKey == "overlays" }.map(\.customerID) == [101, 101, 101, 103, 105])

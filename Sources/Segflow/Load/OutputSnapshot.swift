@@ -1,0 +1,36 @@
+import PostgresClient
+
+/// Everything one snapshot publishes: features, segments, memberships and quarantine of one as-of day.
+///
+/// `memberships` may be any sequence, even a single-pass one: it is read once, while it
+/// streams into the database. The segment stage's output fits as it is:
+/// `assignment.memberships` and
+/// `SegmentDefinitionRecord.records(from: assignment.segmentations)`.
+public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element == SegmentMembership {
+    public var asOf: PostgresDate
+    public var runID: RunID
+    /// Hash of the effective pipeline configuration (see `snapshots.config_hash`).
+    public var configHash: String
+    public var features: FeatureColumns
+    public var segmentDefinitions: [SegmentDefinitionRecord]
+    public var memberships: Memberships
+    public var quarantine: [QuarantineRecord]
+
+    public init(
+        asOf: PostgresDate,
+        runID: RunID,
+        configHash: String,
+        features: FeatureColumns,
+        segmentDefinitions: [SegmentDefinitionRecord],
+        memberships: Memberships,
+        quarantine: [QuarantineRecord] = []
+    ) {
+        self.asOf = asOf
+        self.runID = runID
+        self.configHash = configHash
+        self.features = features
+        self.segmentDefinitions = segmentDefinitions
+        self.memberships = memberships
+        self.quarantine = quarantine
+    }
+}

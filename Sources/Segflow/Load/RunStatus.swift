@@ -1,0 +1,6 @@
+/// The state of a run in the ledger (`runs.status`).
+public enum RunStatus: String, Sendable, Hashable {
+    case running
+    case succeeded
+    case failed
+}

@@ -1,0 +1,477 @@
+import Foundation
+import Logging
+import PostgresClient
+import SegflowSQL
+
+/// Writes one snapshot into the output schema and publishes it atomically.
+///
+/// Everything happens in one transaction on the given connection, so a reader sees the
+/// previous state or the complete new snapshot, and a publish that dies half-way (killed
+/// process, dropped connection, error) leaves nothing behind:
+///
+/// 1. Take the schema lock shared (no migration meanwhile) and the publish lock (one
+///    publisher per schema), check the schema version.
+/// 2. Stage: COPY features and memberships into new standalone tables shaped like a
+///    partition, add their keys and indexes, analyze them. Readers are not blocked: they
+///    cannot see these tables.
+/// 3. Replace the small per-as_of rows (segment definitions, quarantine).
+/// 4. Compute KPIs and transitions in SQL from the staged tables and the previous
+///    snapshot's partitions; record the snapshot in `snapshots`; if it was published out
+///    of order, recompute the next snapshot's comparisons against it.
+/// 5. Swap, last: drop the as_of's old partitions if it was published before and attach
+///    the staged tables in their place. Attaching blocks no reader; dropping an old
+///    partition locks its parent until commit, which follows at once, and waits with a
+///    short `lock_timeout`, retrying, so it never queues readers for long.
+public final class SnapshotPublisher {
+    public let connection: PostgresConnection
+    public let schema: String
+    private let logger: Logger
+
+    /// How long one attempt to lock the tables for the swap waits, in seconds.
+    public var swapLockTimeout: Double = 2
+    /// How many times the swap is tried before the publish fails.
+    public var swapAttempts: Int = 30
+
+    private let segmentKPIsSQL: String
+    private let kpiSnapshotSQL: String
+    private let transitionsSQL: String
+
+    public init(connection: PostgresConnection, schema: String = "segflow", logger: Logger) throws {
+        self.connection = connection
+        self.schema = schema
+        self.logger = logger
+        segmentKPIsSQL = try SegflowSQL.text("output/publish/segment_kpis.sql")
+        kpiSnapshotSQL = try SegflowSQL.text("output/publish/kpi_snapshot.sql")
+        transitionsSQL = try SegflowSQL.text("output/publish/segment_transitions.sql")
+    }
+
+    /// The advisory lock key that serialises publishers of one schema.
+    public static func publishLockKey(schema: String) -> Int64 {
+        PostgresConnection.advisoryLockKey(for: "segflow.publish:\(schema)")
+    }
+
+    /// Publishes `snapshot`, replacing an earlier publish of the same as-of day.
+    @discardableResult
+    public func publish<Memberships>(_ snapshot: OutputSnapshot<Memberships>) throws -> PublishReport {
+        let features = try FeatureRowEncoder(features: snapshot.features, asOf: snapshot.asOf)
+        let asOf = snapshot.asOf
+        var logger = self.logger
+        logger[metadataKey: "as_of"] = .string(asOf.description)
+        logger[metadataKey: "run_id"] = .string(snapshot.runID.description)
+        var step = Steps(logger: logger)
+        let featureTables = StagedTable(schema: schema, table: "customer_features", asOf: asOf)
+        let segmentTables = StagedTable(schema: schema, table: "customer_segments", asOf: asOf)
+
+        let outcome = try connection.transaction { () -> (previous: PostgresDate?, replaced: Bool, next: PostgresDate?) in
+            try step.run("lock") { try lockAndCheck(); return nil }
+            let previous = try publishedAsOf(before: asOf)
+
+            try step.run("customer_features") { try stageFeatures(features, into: featureTables) }
+            try step.run("customer_segments") { try stageMemberships(snapshot.memberships, asOf: asOf, into: segmentTables) }
+            try step.run("validate") { try validate(asOf: asOf, features: featureTables, segments: segmentTables); return nil }
+            try step.run("segment_definitions") { try replaceDefinitions(snapshot.segmentDefinitions, asOf: asOf) }
+            try step.run("quarantine") { try replaceQuarantine(snapshot.quarantine, asOf: asOf, runID: snapshot.runID) }
+
+            try step.run("kpis") {
+                try computeComparisons(
+                    asOf: asOf, previous: previous,
+                    features: featureTables.qualifiedStaging, segments: segmentTables.qualifiedStaging
+                )
+            }
+            try recordSnapshot(snapshot, previous: previous, counts: step.rows)
+
+            // Published out of order: the next snapshot now follows this one, not `previous`.
+            let next = try publishedAsOf(after: asOf)
+            if let next {
+                try step.run("recompute_next") {
+                    try connection.execute("update \(identifier: schema).snapshots set previous_as_of = \(asOf) where as_of = \(next)")
+                    guard let nextFeatures = try partition(of: "customer_features", asOf: next),
+                          let nextSegments = try partition(of: "customer_segments", asOf: next)
+                    else {
+                        throw SnapshotValidationError(asOf: next, problem: "listed in snapshots but its partitions are missing")
+                    }
+                    return try computeComparisons(
+                        asOf: next, previous: asOf, features: nextFeatures, segments: nextSegments,
+                        previousFeatures: featureTables.qualifiedStaging, previousSegments: segmentTables.qualifiedStaging
+                    )
+                }
+            }
+
+            var replaced = false
+            try step.run("swap") {
+                replaced = try swap([featureTables, segmentTables], asOf: asOf)
+                return nil
+            }
+            return (previous, replaced, next)
+        }
+
+        let total = step.total
+        logger.info("published snapshot", metadata: [
+            "customers": .stringConvertible(features.count),
+            "memberships": .stringConvertible(step.rows["customer_segments"] ?? 0),
+            "previous_as_of": .string(outcome.previous?.description ?? "none"),
+            "replaced": .stringConvertible(outcome.replaced),
+            "seconds": .string(Steps.format(total)),
+            "customers_per_second": .stringConvertible(total > 0 ? Int(Double(features.count) / total) : 0),
+        ])
+        return PublishReport(
+            asOf: asOf,
+            previousAsOf: outcome.previous,
+            replaced: outcome.replaced,
+            recomputedAsOf: outcome.next,
+            rowCounts: step.rows,
+            seconds: step.seconds,
+            totalSeconds: total
+        )
+    }
+
+    // MARK: - Steps
+
+    private func lockAndCheck() throws {
+        // Shared schema lock: migrations wait for us and we for them; publishers of one
+        // schema go one at a time because each compares with the previous snapshot.
+        try connection.execute("""
+            select pg_advisory_xact_lock_shared(\(SchemaMigrator.lockKey(schema: schema))),
+                   pg_advisory_xact_lock(\(Self.publishLockKey(schema: schema)))
+            """)
+        try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
+        // The KPI files use unqualified names, like the migrations. JIT compiles for
+        // longer than these aggregates run; sorts and hashes of a snapshot fit in 64 MB.
+        try connection.simpleQuery("""
+            set local search_path to \(PostgresQuery.quoteIdentifier(schema)), pg_catalog, pg_temp;
+            set local jit = off;
+            set local work_mem = '64MB'
+            """)
+    }
+
+    private func publishedAsOf(before asOf: PostgresDate) throws -> PostgresDate? {
+        try connection.execute("select max(as_of) from \(identifier: schema).snapshots where as_of < \(asOf)")[0][0].date
+    }
+
+    private func publishedAsOf(after asOf: PostgresDate) throws -> PostgresDate? {
+        try connection.execute("select min(as_of) from \(identifier: schema).snapshots where as_of > \(asOf)")[0][0].date
+    }
+
+    /// A fresh table shaped like a partition of `table`, with the as_of constraint that
+    /// lets ATTACH skip its validation scan.
+    private func createStagingTable(_ staged: StagedTable) throws {
+        try connection.simpleQuery("""
+            drop table if exists \(staged.qualifiedStaging);
+            create table \(staged.qualifiedStaging) (
+                like \(staged.qualifiedParent) including defaults,
+                constraint snapshot_as_of check (as_of = \(staged.asOfLiteral))
+            )
+            """)
+    }
+
+    /// Only the join key is analyzed here, for the KPI plans: statistics of all 60-odd
+    /// columns would cost as much as the COPY. Analyzing some columns leaves the table's
+    /// change counter alone, so autovacuum analyzes the whole partition soon after.
+    private func stageFeatures(_ features: FeatureRowEncoder, into staged: StagedTable) throws -> Int {
+        try createStagingTable(staged)
+        // FREEZE: the table is new in this transaction, so rows can be written frozen and
+        // never need a vacuum pass to set hint bits.
+        let rows = try connection.copyIn(
+            "copy \(staged.qualifiedStaging) (\(FeatureRowEncoder.columnList)) from stdin with (format binary, freeze)"
+        ) { stream in
+            try EncodedChunkPipeline.run(
+                produce: { emit in
+                    var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
+                    for row in 0..<features.count {
+                        try features.encode(row: row, into: &encoder)
+                        if encoder.byteCount >= 1 << 20 {
+                            guard emit(encoder.buffer) else { return }
+                            encoder.removeAll()
+                        }
+                    }
+                    _ = emit(encoder.buffer)
+                },
+                consume: { try stream.send($0) }
+            )
+        }
+        try connection.simpleQuery("""
+            alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, as_of);
+            analyze \(staged.qualifiedStaging) (customer_id)
+            """)
+        return rows
+    }
+
+    private func stageMemberships<Memberships: Sequence>(
+        _ memberships: Memberships,
+        asOf: PostgresDate,
+        into staged: StagedTable
+    ) throws -> Int where Memberships.Element == SegmentMembership {
+        try createStagingTable(staged)
+        let rows = try connection.copyIn(
+            "copy \(staged.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)",
+            rows: memberships
+        ) { encoder, membership in
+            encoder.beginRow(fieldCount: 5)
+            encoder.write(asOf)
+            encoder.write(membership.customerID)
+            encoder.write(membership.segmentationKey)
+            encoder.write(membership.segmentKey)
+            encoder.write(membership.isPrimary)
+        }
+        try connection.simpleQuery("""
+            alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, segmentation_key, segment_key, as_of);
+            create index \(staged.quotedStaging(suffix: "_segment_idx")) on \(staged.qualifiedStaging) (segmentation_key, segment_key);
+            analyze \(staged.qualifiedStaging)
+            """)
+        return rows
+    }
+
+    /// Memberships must name customers of the snapshot, and nobody may be in two
+    /// segments of the primary segmentation (transitions would count them twice).
+    private func validate(asOf: PostgresDate, features: StagedTable, segments: StagedTable) throws {
+        let row = try connection.execute("""
+            select
+                (select count(*)
+                 from \(unescaped: segments.qualifiedStaging) s
+                 where not exists (select from \(unescaped: features.qualifiedStaging) f where f.customer_id = s.customer_id)
+                ) as orphans,
+                (select count(*)
+                 from (select from \(unescaped: segments.qualifiedStaging)
+                       where is_primary
+                       group by customer_id, segmentation_key
+                       having count(*) > 1) as doubled
+                ) as doubled
+            """)[0]
+        let orphans = row[0].int ?? 0
+        let doubled = row[1].int ?? 0
+        if orphans > 0 {
+            throw SnapshotValidationError(asOf: asOf, problem: "\(orphans) segment memberships name customers without features")
+        }
+        if doubled > 0 {
+            throw SnapshotValidationError(asOf: asOf, problem: "\(doubled) customers are in more than one segment of a primary segmentation")
+        }
+    }
+
+    private func replaceDefinitions(_ definitions: [SegmentDefinitionRecord], asOf: PostgresDate) throws -> Int {
+        try connection.execute("delete from \(identifier: schema).segment_definitions where as_of = \(asOf)")
+        // The encoder has no array writer: actions travel as an array literal in a temp
+        // table and are cast to text[] on the way in.
+        try connection.simpleQuery("""
+            create temp table segflow_definitions_in (
+                segmentation_key text, segment_key text, name text, description text,
+                rule text, actions text, is_primary bool, position int4
+            ) on commit drop
+            """)
+        try connection.copyIn("copy pg_temp.segflow_definitions_in from stdin with (format binary)", rows: definitions) { encoder, definition in
+            encoder.beginRow(fieldCount: 8)
+            encoder.write(definition.segmentationKey)
+            encoder.write(definition.segmentKey)
+            encoder.write(definition.name)
+            encoder.write(definition.description)
+            encoder.write(definition.rule)
+            encoder.write(Self.arrayLiteral(definition.actions))
+            encoder.write(definition.isPrimary)
+            encoder.write(Int32(clamping: definition.position))
+        }
+        let inserted = try connection.execute("""
+            insert into \(identifier: schema).segment_definitions
+                (as_of, segmentation_key, segment_key, name, description, rule, actions, is_primary, position)
+            select \(asOf)::date, segmentation_key, segment_key, name, description, rule, actions::text[], is_primary, position
+            from pg_temp.segflow_definitions_in
+            """).affectedRows
+        try connection.simpleQuery("drop table pg_temp.segflow_definitions_in")
+        return inserted
+    }
+
+    private func replaceQuarantine(_ records: [QuarantineRecord], asOf: PostgresDate, runID: RunID) throws -> Int {
+        try connection.execute("delete from \(identifier: schema).quarantine where as_of = \(asOf)")
+        return try connection.copyIn(
+            "copy \(PostgresQuery.quoteIdentifier(schema)).quarantine (run_id, as_of, source, source_key, reason, action, raw) from stdin with (format binary)",
+            rows: records
+        ) { encoder, record in
+            encoder.beginRow(fieldCount: 7)
+            encoder.write(runID.uuid)
+            encoder.write(asOf)
+            encoder.write(record.source)
+            // The clean stage keys rows without a key as "": store NULL, as documented.
+            encoder.write(record.key.isEmpty ? nil : record.key)
+            encoder.write(record.reason)
+            encoder.write(record.action.rawValue)
+            // jsonb's binary form is a version byte (1) followed by the JSON text.
+            encoder.write("\u{1}" + JSONText.object(record.raw.map { ($0.column, $0.value.map(JSONText.string) ?? "null") }))
+        }
+    }
+
+    /// Drops the as_of's old partitions (if any) and attaches the staged tables in their
+    /// place; true if an old snapshot was replaced. Dropping locks the parent tables
+    /// exclusively until commit, so each attempt waits at most `swapLockTimeout` for
+    /// running queries and gives way to them between attempts.
+    private func swap(_ tables: [StagedTable], asOf: PostgresDate) throws -> Bool {
+        var attempt = 1
+        while true {
+            try connection.simpleQuery("savepoint segflow_swap; set local lock_timeout = \(Int(swapLockTimeout * 1000))")
+            do {
+                var replaced = false
+                for staged in tables {
+                    if let old = try partition(of: staged.table, asOf: asOf) {
+                        try connection.simpleQuery("drop table \(old)")
+                        replaced = true
+                    }
+                    try connection.simpleQuery("""
+                        alter table \(staged.qualifiedParent) attach partition \(staged.qualifiedStaging) for values in (\(staged.asOfLiteral));
+                        alter table \(staged.qualifiedStaging) rename to \(staged.quotedPartition(suffix: ""));
+                        \(staged.indexSuffixes.map { suffix in
+                            "alter index \(staged.qualified(staged.quotedStaging(suffix: suffix))) rename to \(staged.quotedPartition(suffix: suffix));"
+                        }.joined(separator: "\n"))
+                        """)
+                }
+                try connection.simpleQuery("release savepoint segflow_swap; set local lock_timeout to default")
+                return replaced
+            } catch let error as PostgresError where error.sqlState == "55P03" && attempt < swapAttempts {
+                // lock_not_available: let the queries in front of us finish, then retry.
+                try connection.simpleQuery("rollback to savepoint segflow_swap")
+                logger.notice("waiting for readers to swap in the snapshot", metadata: [
+                    "as_of": .string(asOf.description), "attempt": .stringConvertible(attempt),
+                ])
+                Thread.sleep(forTimeInterval: min(0.1 * Double(attempt), 1))
+                attempt += 1
+            } catch let error as PostgresError where error.sqlState == "55P03" {
+                throw SwapLockTimeoutError(asOf: asOf, attempts: attempt)
+            }
+        }
+    }
+
+    /// The partition of `table` that holds `asOf`, schema-qualified and quoted; nil if none.
+    private func partition(of table: String, asOf: PostgresDate) throws -> String? {
+        try connection.execute("""
+            select format('%I.%I', n.nspname, c.relname)
+            from pg_inherits i
+            join pg_class c on c.oid = i.inhrelid
+            join pg_namespace n on n.oid = c.relnamespace
+            where i.inhparent = \(PostgresQuery.quoteIdentifier(schema) + "." + PostgresQuery.quoteIdentifier(table))::regclass
+              and pg_get_expr(c.relpartbound, c.oid) = \("FOR VALUES IN ('\(asOf)')")
+            """).rows.first?[0].string
+    }
+
+    /// (Re)computes segment_kpis, kpi_snapshots and segment_transitions of `asOf` from
+    /// the tables `features` and `segments` (quoted names), against `previous`, whose
+    /// tables are its partitions unless given.
+    private func computeComparisons(
+        asOf: PostgresDate,
+        previous: PostgresDate?,
+        features: String,
+        segments: String,
+        previousFeatures: String? = nil,
+        previousSegments: String? = nil
+    ) throws -> Int {
+        let quotedSchema = PostgresQuery.quoteIdentifier(schema)
+        // Straight at the partitions, not the parents: partitioned parents have no
+        // statistics (autovacuum never analyzes them), which makes the planner pick
+        // nested loops over hundreds of thousands of rows.
+        func source(_ given: String?, _ table: String) throws -> String {
+            if let given { return "select * from \(given)" }
+            if let previous, let partition = try partition(of: table, asOf: previous) { return "select * from \(partition)" }
+            return "select * from \(quotedSchema).\(table) where false"
+        }
+        try connection.simpleQuery("""
+            create temp view snapshot_features as select * from \(features);
+            create temp view snapshot_segments as select * from \(segments);
+            create temp view previous_snapshot_features as \(try source(previousFeatures, "customer_features"));
+            create temp view previous_snapshot_segments as \(try source(previousSegments, "customer_segments"))
+            """)
+        var rows = 0
+        for table in ["segment_kpis", "kpi_snapshots", "segment_transitions"] {
+            try connection.execute("delete from \(identifier: schema).\(identifier: table) where as_of = \(asOf)")
+        }
+        for sql in [segmentKPIsSQL, kpiSnapshotSQL, transitionsSQL] {
+            rows += try connection.execute(PostgresQuery(unsafeSQL: sql, binds: [asOf.description, previous?.description])).affectedRows
+        }
+        try connection.simpleQuery("""
+            drop view pg_temp.snapshot_features, pg_temp.snapshot_segments,
+                pg_temp.previous_snapshot_features, pg_temp.previous_snapshot_segments
+            """)
+        return rows
+    }
+
+    private func recordSnapshot<Memberships>(_ snapshot: OutputSnapshot<Memberships>, previous: PostgresDate?, counts: [String: Int]) throws {
+        try connection.execute("""
+            insert into \(identifier: schema).snapshots
+                (as_of, run_id, config_hash, previous_as_of, customers, memberships, quarantined, published_at)
+            values (
+                \(snapshot.asOf), \(snapshot.runID)::uuid, \(snapshot.configHash), \(previous),
+                \(counts["customer_features"] ?? 0), \(counts["customer_segments"] ?? 0), \(counts["quarantine"] ?? 0), now()
+            )
+            on conflict (as_of) do update set
+                run_id = excluded.run_id,
+                config_hash = excluded.config_hash,
+                previous_as_of = excluded.previous_as_of,
+                customers = excluded.customers,
+                memberships = excluded.memberships,
+                quarantined = excluded.quarantined,
+                published_at = excluded.published_at
+            """)
+    }
+
+    /// A PostgreSQL array literal of quoted elements, e.g. `{"a","b \"c\""}`.
+    static func arrayLiteral(_ values: [String]) -> String {
+        let elements = values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return "{" + elements.joined(separator: ",") + "}"
+    }
+}
+
+/// The names around one partition: its parent, its final name and the staging table it
+/// is loaded into (`customer_features_p20240131_new`).
+private struct StagedTable {
+    let schema: String
+    let table: String
+    let asOf: PostgresDate
+
+    /// Indexes created on the staging table, renamed along with it.
+    var indexSuffixes: [String] { table == "customer_segments" ? ["_pkey", "_segment_idx"] : ["_pkey"] }
+
+    /// The date as SQL text; safe to splice (digits and dashes only).
+    var asOfLiteral: String { "'\(asOf.description)'::date" }
+    var partition: String { "\(table)_p\(asOf.description.replacingOccurrences(of: "-", with: ""))" }
+
+    var qualifiedParent: String { qualified(PostgresQuery.quoteIdentifier(table)) }
+    var qualifiedStaging: String { qualified(quotedStaging(suffix: "")) }
+
+    func quotedStaging(suffix: String) -> String { PostgresQuery.quoteIdentifier(partition + "_new" + suffix) }
+    func quotedPartition(suffix: String) -> String { PostgresQuery.quoteIdentifier(partition + suffix) }
+    func qualified(_ quotedName: String) -> String { PostgresQuery.quoteIdentifier(schema) + "." + quotedName }
+}
+
+/// Times and row counts of the publish steps, logged as they finish.
+private struct Steps {
+    let logger: Logger
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    var rows: [String: Int] = [:]
+    var seconds: [String: Double] = [:]
+
+    init(logger: Logger) {
+        self.logger = logger
+        started = clock.now
+    }
+
+    var total: Double { Self.seconds(clock.now - started) }
+
+    /// Runs one step; `body` returns the rows it wrote, or nil when rows mean nothing.
+    mutating func run(_ name: String, _ body: () throws -> Int?) throws {
+        let start = clock.now
+        let count = try body()
+        let elapsed = Self.seconds(clock.now - start)
+        seconds[name] = elapsed
+        var metadata: Logger.Metadata = ["step": .string(name), "seconds": .string(Self.format(elapsed))]
+        if let count {
+            rows[name] = count
+            metadata["rows"] = .stringConvertible(count)
+            if elapsed > 0 { metadata["rows_per_second"] = .stringConvertible(Int(Double(count) / elapsed)) }
+        }
+        logger.info("publish step done", metadata: metadata)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import LocalPostgres
+import PostgresClient
+import Segflow
+
+/// `segflow demo`: the whole product on a throwaway PostgreSQL, in one command.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Generate a store on a throwaway PostgreSQL, run the pipeline and print the segments.",
+        discussion: "The cluster lives in a temporary directory and is removed when the command ends."
+    )
+
+    @OptionGroup var pipelineOptions: PipelineOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Customers to generate.")
+    var customers: Int = 50_000
+
+    @Option(help: "Random seed of the generated store.")
+    var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("Share of defective source rows, to see the quarantine at work.", valueName: "rate"))
+    var dirty: Double = 0.01
+
+    @Option(help: ArgumentHelp("Snapshot day (default: the last day of the generated data).", valueName: "date"))
+    var asOf: String = GeneratorConfiguration.defaultEndDay.description
+
+    func validate() throws {
+        guard customers >= 100 else { throw ValidationError("--customers must be at least 100") }
+        guard PostgresDate(iso: asOf) != nil else { throw ValidationError("--as-of must be a day like 2026-06-30") }
+    }
+
+    func run() throws {
+        let logger = logging.makeLogger(defaultLevel: .warning)
+        let pipeline = try pipelineOptions.load()
+        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(2) }
+
+        print("starting a throwaway PostgreSQL cluster…")
+        let cluster = try LocalPostgresCluster.start(logger: logger)
+        defer { cluster.stop() }
+        try cluster.createDatabase("shop")
+        let database = PostgresConfiguration(connectionString: cluster.connectionString(database: "shop"))
+        print("  \(cluster.connectionString(database: "shop")) (removed at exit)")
+
+        print("generating \(customers) customers (seed \(seed), \(Int(dirty * 100))% defective rows)…")
+        let generation = try DataGenerator(
+            configuration: GeneratorConfiguration(customers: customers, seed: seed, dirtyRate: dirty, endDay: day),
+            logger: logger
+        ).run(database: database)
+        print(generation.summary)
+
+        let connection = try PostgresConnection(database, logger: logger)
+        let applied = try SchemaMigrator(connection: connection, schema: pipeline.output.schema, logger: logger).migrate()
+        print("output schema '\(pipeline.output.schema)': \(applied.count) migrations applied")
+
+        print("running pipeline '\(pipeline.name)' as of \(day)…")
+        let report = try PipelineRunner(database: database, pipeline: pipeline, logger: logger).run(asOf: day)
+        print(RunSummary(report: report).text)
+        try printKPIs(connection, schema: pipeline.output.schema, primary: pipeline.primarySegmentation?.key)
+        print("""
+
+            tables (schema \(pipeline.output.schema)): customer_features, customer_segments, segment_definitions,
+              segment_kpis, kpi_snapshots, segment_transitions, runs, quarantine; views current_*.
+              Documented in docs/output-tables.md. Point any server at them with: segflow run -d <conninfo> --as-of <day>
+            """)
+    }
+
+    /// The primary segments' revenue share and top KPIs, as a dashboard would read them.
+    private func printKPIs(_ connection: PostgresConnection, schema: String, primary: String?) throws {
+        guard let primary else { return }
+        let rows = try connection.execute("""
+            select k.segment_key, k.members, k.share, k.revenue_30d::float8 as revenue, k.aov_30d::float8 as aov,
+                   k.conversion_rate_30d as conversion_rate, k.repeat_purchase_rate,
+                   (k.revenue_30d / nullif(sum(k.revenue_30d) over (), 0))::float8 as revenue_share
+            from \(identifier: schema).current_segment_kpis k
+            where k.segmentation_key = \(primary)
+            order by k.revenue_30d desc nulls last
+            """)
+        print("\n  segment KPIs (trailing 30 days):")
+        print("    segment                  members   share  revenue share       AOV  conversion  repeat rate")
+        for row in rows.rows {
+            func percent(_ name: String) -> String { row[name].double.map { String(format: "%6.1f%%", $0 * 100) } ?? "      -" }
+            func money(_ name: String) -> String { row[name].double.map { String(format: "%9.2f", $0) } ?? "        -" }
+            let key = (row["segment_key"].string ?? "").padding(toLength: 22, withPad: " ", startingAt: 0)
+            print("    \(key) \(String(row["members"].int ?? 0).leftPadded(9)) \(percent("share"))        \(percent("revenue_share")) \(money("aov"))     \(percent("conversion_rate"))      \(percent("repeat_purchase_rate"))")
+        }
+    }
+}

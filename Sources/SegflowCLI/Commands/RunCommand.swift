@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Segflow
+
+/// `segflow run --as-of D`: build and publish one snapshot.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Build the snapshot of one as-of day and publish it atomically.",
+        discussion: "Exit codes: 0 ok, 1 failure, 2 usage or configuration error."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var pipelineOptions: PipelineOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: ArgumentHelp("The snapshot's day in the pipeline's timezone (YYYY-MM-DD).", valueName: "date"))
+    var asOf: String
+
+    @Option(help: "Dispatch workers for features and segments (default: all cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds to wait while another run of the same pipeline holds the lock (default 0: fail at once).")
+    var lockTimeout: Double = 0
+
+    func validate() throws {
+        guard PostgresDate(iso: asOf) != nil else {
+            throw ValidationError("--as-of must be a day like 2026-06-30, not '\(asOf)'")
+        }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
+    }
+
+    func run() throws {
+        let logger = logging.makeLogger()
+        let pipeline = try pipelineOptions.load()
+        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(2) }
+        let runner = PipelineRunner(
+            database: connection.configuration, pipeline: pipeline,
+            options: .init(workers: workers, lockTimeout: lockTimeout), logger: logger
+        )
+        let report = try runner.run(asOf: day)
+        print(RunSummary(report: report).text)
+    }
+}

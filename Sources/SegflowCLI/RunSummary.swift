@@ -1,0 +1,33 @@
+import Foundation
+import Segflow
+
+/// The human summary `run` and `demo` print.
+struct RunSummary {
+    let report: PipelineRunner.Report
+
+    var text: String {
+        var lines: [String] = []
+        lines.append("snapshot \(report.asOf) published (run \(report.runID)): \(report.customers) customers")
+        let stages = ["extract_clean_join", "features", "segment", "load"]
+            .compactMap { stage in report.stageSeconds[stage].map { "\(stage) \(String(format: "%.1f", $0)) s" } }
+        lines.append("  stages: " + stages.joined(separator: ", "))
+        for log in report.quarantine where log.rowsIn > 0 {
+            lines.append("  \(log.source.padding(toLength: 12, withPad: " ", startingAt: 0)) in \(log.rowsIn), kept \(log.rowsKept), quarantined \(log.rowsRejected), repaired \(log.rowsRepaired)")
+        }
+        if !report.primarySegmentSizes.isEmpty {
+            lines.append("  primary segments:")
+            let total = max(1, report.primarySegmentSizes.reduce(0) { $0 + $1.members })
+            for segment in report.primarySegmentSizes {
+                let share = String(format: "%5.1f%%", 100 * Double(segment.members) / Double(total))
+                lines.append("    \(segment.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(segment.members).leftPadded(9)) \(share)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
