@@ -142,9 +142,9 @@ struct BlockGenerator {
         planSessions()
         let signup = chooseSignup()
         sessions.sort { ($0.start, $0.kind.rawValue) < ($1.start, $1.kind.rawValue) }
-        assignVisitorsAndLogins(signupStart: signup)
-        emitSessionsAndOrders()
         let createdAt = signupInstant(signupStart: signup)
+        assignVisitorsAndLogins(signupStart: signup, createdAt: createdAt)
+        emitSessionsAndOrders()
         emitChats(createdAt: createdAt)
         emitCustomer(createdAt: createdAt)
         writer.persona(customer: customer.id, persona: persona, style: customer.style)
@@ -562,16 +562,18 @@ struct BlockGenerator {
     private mutating func signupInstant(signupStart: Int64?) -> Int64 {
         if let signupStart {
             // A little into the signup session, before any order placed in it.
+            // Seconds into the signup session: before any order placed in it or in a session
+            // that starts a little later (orders come at least half a session in).
             let session = sessions.first { $0.signup }!
             let length = min(session.duration, timeline.endExclusiveMicros - 60_000_000 - session.start)
-            return signupStart + Int64(Double(max(0, length)) * random.uniform(0.05, 0.3))
+            return signupStart + min(Int64(random.int(1, 20)) * 1_000_000, max(0, length) / 2)
         }
         return timeline.instant(day: newsletterSignupDay, utcOffsetHours: Geography.countries[customer.country].utcOffsetHours, &random)
     }
 
     /// Spreads the sessions over 1–3 devices (visitor ids); sessions before sign-up are
     /// anonymous, and a visitor logs in at its first order or, now and then, while browsing.
-    private mutating func assignVisitorsAndLogins(signupStart: Int64?) {
+    private mutating func assignVisitorsAndLogins(signupStart: Int64?, createdAt: Int64) {
         let visitorCount: Int
         if customer.persona.buys {
             visitorCount = 1 + (random.chance(0.35) ? 1 : 0) + (random.chance(0.1) ? 1 : 0)
@@ -593,11 +595,11 @@ struct BlockGenerator {
             var session = sessions[index]
             session.visitor = session.signup || visitorCount == 1 || random.chance(0.65) ? 0 : Int32(1 + random.int(below: visitorCount - 1))
             let v = Int(session.visitor)
-            if session.signup {
+            if session.signup || (session.kind == .order && session.start >= signupStart) {
                 session.logged = true
-            } else if session.start < signupStart {
+            } else if session.start < createdAt {
                 session.logged = false
-            } else if visitorLogged[v] || session.kind == .order || random.chance(0.4) {
+            } else if visitorLogged[v] || random.chance(0.4) {
                 session.logged = true
             }
             if session.logged { visitorLogged[v] = true }
@@ -605,7 +607,7 @@ struct BlockGenerator {
         }
         // A device that never logged in after sign-up logs in on its last visit.
         for v in 1..<max(1, visitorCount) where !visitorLogged[v] {
-            if let lastIndex = sessions.indices.last(where: { sessions[$0].visitor == Int32(v) && sessions[$0].start >= signupStart }) {
+            if let lastIndex = sessions.indices.last(where: { sessions[$0].visitor == Int32(v) && sessions[$0].start >= createdAt }) {
                 sessions[lastIndex].logged = true
                 visitorLogged[v] = true
             }
@@ -716,6 +718,7 @@ struct BlockGenerator {
                 channel = "email"
                 topic = ChatTopic.names[ChatTopic.prospectTable.sample(&random)]
             }
+            if start < createdAt { customerID = nil }
             if style == .dominating && random.chance(0.3) { topic = "complaint" }
             emitChat(style: style, customer: customerID, visitor: visitor, session: sessionID, start: min(start, end - 60_000_000),
                      channel: channel, topic: topic, end: end)

@@ -157,6 +157,8 @@ struct GeneratedDataTests {
         #expect(try data.int("""
             select count(*) from shop.sessions s join shop.customers c using (customer_id) where s.ended_at < c.created_at
             """) == 0)
+        #expect(try data.int("select count(*) from shop.orders o join shop.customers c using (customer_id) where o.placed_at < c.created_at") == 0)
+        #expect(try data.int("select count(*) from shop.chats h join shop.customers c using (customer_id) where h.started_at < c.created_at") == 0)
         // Visitors who never sign up exist too.
         #expect(try data.int("select count(*) from (select visitor_id from shop.sessions group by 1 having bool_and(customer_id is null)) v") > 1_000)
     }
