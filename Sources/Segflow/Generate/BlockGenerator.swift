@@ -124,7 +124,7 @@ struct BlockGenerator {
 
     private mutating func simulateCustomer(index: Int) {
         let persona = world.personas[world.personaTable.sample(&random)]
-        personaCounts[Persona.allCases.firstIndex(of: persona)!] += 1
+        personaCounts[Persona.allCases.firstIndex(of: persona) ?? 0] += 1
         customer = Customer()
         customer.id = Int64(index + 1)
         customer.persona = persona

@@ -167,7 +167,9 @@ struct BlockWriter {
             row.updatedAt = futureInstant()
         case .invalidBirthDate:
             if random.chance(0.5) {
-                row.birthDate = PostgresDate(year: 1890 + random.int(0, 9), month: 1 + random.int(0, 11), day: 1 + random.int(0, 27))!.daysSince2000
+                // Days 1–28 exist in every month, so the date is always valid.
+                row.birthDate = (PostgresDate(year: 1890 + random.int(0, 9), month: 1 + random.int(0, 11), day: 1 + random.int(0, 27))
+                    ?? PostgresDate(daysSince2000: -36_500)).daysSince2000
             } else {
                 row.birthDate = Int32((endExclusive / 86_400_000_000) + Int64(random.int(30, 2_000)))
             }
@@ -356,9 +358,9 @@ struct BlockWriter {
 }
 
 extension SourceTable {
-    var index: Int { Self.allCases.firstIndex(of: self)! }
+    var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }
 
 extension DefectKind {
-    var index: Int { Self.allCases.firstIndex(of: self)! }
+    var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }

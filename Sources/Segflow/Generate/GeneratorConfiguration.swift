@@ -28,7 +28,8 @@ public struct GeneratorConfiguration: Sendable {
     /// Seconds between progress log lines.
     public var progressInterval: Double
 
-    public static let defaultEndDay = PostgresDate(year: 2026, month: 6, day: 30)!
+    /// 2026-06-30 (a fixed day: generated data never depends on the clock).
+    public static let defaultEndDay = PostgresDate(daysSince2000: 9_677)
 
     public init(
         customers: Int,
