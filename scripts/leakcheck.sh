@@ -13,7 +13,7 @@ trap 'rm -f "$report"' EXIT
 status=0
 valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
     "$SCRATCH/debug/segflow-leakcheck" >"$report" 2>&1 || status=$?
-grep -E "leakcheck|definitely lost|indirectly lost|ERROR SUMMARY" "$report" | sed 's/^==[0-9]*== //'
+grep -E "^leakcheck:|definitely lost|indirectly lost|ERROR SUMMARY" "$report" | sed 's/^==[0-9]*== //'
 if [[ $status -ne 0 ]]; then
     echo "leakcheck: FAILED (exit $status); full valgrind report:" >&2
     cat "$report" >&2
