@@ -99,8 +99,9 @@ public struct PipelineRunner {
 
     private func execute(runID: RunID, asOf: PostgresDate, control: PostgresConnection, logger: Logger) throws -> Report {
         let engine = SnapshotEngine(configuration: database, settings: engineSettings, logger: logger)
-        let output = try engine.run(asOf: [asOf])
-        guard let snapshot = output.snapshots.first else {
+        var built: SnapshotEngine.Snapshot?
+        let output = try engine.run(asOf: [asOf]) { built = $0 }
+        guard let snapshot = built else {
             throw PostgresError(code: .invalidUsage, message: "the engine produced no snapshot")
         }
         var seconds = output.stageSeconds

@@ -38,11 +38,27 @@ public struct SnapshotEngine: Sendable {
         }
     }
 
-    /// What one extraction produced.
+    /// What one extraction produced, all snapshots held (tests, small stores).
     public struct Output: Sendable {
         public var snapshots: [(asOf: PostgresDate, features: FeatureColumns)]
         public var quarantine: [QuarantineLog]
         /// Seconds per stage: extract+clean+join (they stream together) and features.
+        public var stageSeconds: [String: Double]
+    }
+
+    /// One as-of snapshot's features, handed to the caller as soon as they are built.
+    public struct Snapshot: Sendable {
+        /// Position of this snapshot among the requested days, oldest first.
+        public var index: Int
+        public var asOf: PostgresDate
+        public var features: FeatureColumns
+    }
+
+    /// What one extraction did, once every snapshot has been handed over.
+    public struct Summary: Sendable {
+        public var quarantine: [QuarantineLog]
+        /// Seconds per stage: extract+clean+join (they stream together) and features
+        /// (summed over snapshots; the time spent in the caller's handler is not counted).
         public var stageSeconds: [String: Double]
     }
 
@@ -56,11 +72,24 @@ public struct SnapshotEngine: Sendable {
         self.logger = logger
     }
 
+    /// Extracts once and builds every snapshot, holding them all; see `run(asOf:runStartedAt:eachSnapshot:)`.
     public func run(asOf days: [PostgresDate], runStartedAt: Date = Date()) throws -> Output {
+        var snapshots: [(asOf: PostgresDate, features: FeatureColumns)] = []
+        let summary = try run(asOf: days, runStartedAt: runStartedAt) { snapshots.append(($0.asOf, $0.features)) }
+        return Output(snapshots: snapshots, quarantine: summary.quarantine, stageSeconds: summary.stageSeconds)
+    }
+
+    /// Extracts once (cut-off: the latest day) and builds the snapshot of every day, oldest
+    /// first, handing each to `eachSnapshot` before building the next, so only one
+    /// snapshot's features are held at a time. An error thrown by the handler stops the run.
+    public func run(
+        asOf days: [PostgresDate], runStartedAt: Date = Date(),
+        eachSnapshot: (Snapshot) throws -> Void
+    ) throws -> Summary {
         precondition(!days.isEmpty, "at least one as-of day")
         let calendar = LocalCalendar(timeZone: settings.timeZone)
-        let windows = days.sorted().map { SnapshotWindow(asOf: $0, calendar: calendar) }
-        guard let last = windows.last else { return Output(snapshots: [], quarantine: [], stageSeconds: [:]) }
+        let windows = Array(Set(days)).sorted().map { SnapshotWindow(asOf: $0, calendar: calendar) }
+        guard let last = windows.last else { return Summary(quarantine: [], stageSeconds: [:]) }
         let started = Date()
         let cleaner = SourceCleaner(
             rules: settings.cleaning, calendar: calendar, baseCurrency: settings.baseCurrency,
@@ -121,24 +150,25 @@ public struct SnapshotEngine: Sendable {
             throw PostgresError(code: .invalidUsage, message: "chat stage produced no result")
         }
 
-        var snapshots: [(asOf: PostgresDate, features: FeatureColumns)] = []
-        for (index, window) in windows.enumerated() {
-            let builder = FeatureBuilder(window: window, calendar: calendar, customers: cleaner.customers, products: cleaner.products,
-                                         orders: cleaner.orders, items: cleaner.items, sessions: join.activity, chats: chats,
-                                         snapshot: index, workers: settings.workers)
-            let features = builder.build()
-            logger.info("features", metadata: ["as_of": "\(window.asOf)", "customers": "\(features.count)"])
-            snapshots.append((window.asOf, features))
-        }
         let quarantine = SourceName.allCases.map { cleaner.log($0).log }
         for log in quarantine {
             logger.info("cleaned", metadata: ["source": "\(log.source)", "rows_in": "\(log.rowsIn)", "kept": "\(log.rowsKept)",
                                               "rejected": "\(log.rowsRejected)", "repaired": "\(log.rowsRepaired)"])
         }
-        return Output(
-            snapshots: snapshots,
+        var featureSeconds = 0.0
+        for (index, window) in windows.enumerated() {
+            let featuresStarted = Date()
+            let builder = FeatureBuilder(window: window, calendar: calendar, customers: cleaner.customers, products: cleaner.products,
+                                         orders: cleaner.orders, items: cleaner.items, sessions: join.activity, chats: chats,
+                                         snapshot: index, workers: settings.workers)
+            let features = builder.build()
+            featureSeconds += Date().timeIntervalSince(featuresStarted)
+            logger.info("features", metadata: ["as_of": "\(window.asOf)", "customers": "\(features.count)"])
+            try eachSnapshot(Snapshot(index: index, asOf: window.asOf, features: features))
+        }
+        return Summary(
             quarantine: quarantine,
-            stageSeconds: ["extract_clean_join": extracted.timeIntervalSince(started), "features": Date().timeIntervalSince(extracted)]
+            stageSeconds: ["extract_clean_join": extracted.timeIntervalSince(started), "features": featureSeconds]
         )
     }
 
