@@ -10,6 +10,8 @@ public struct SegflowCommand: ParsableCommand {
         subcommands: [
             RunCommand.self,
             MigrateCommand.self,
+            ValidateCommand.self,
+            StatusCommand.self,
             GenerateCommand.self,
             DemoCommand.self,
         ]

@@ -9,7 +9,7 @@ extension PipelineConfiguration {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw PipelineValidationError(issues: [
-                PipelineIssue(file: path, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)"),
+                PipelineIssue(file: path, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)", code: "unreadable_file"),
             ])
         }
         return try parse(yaml: text, file: path)
@@ -25,7 +25,7 @@ extension PipelineConfiguration {
         }
         guard let root else {
             throw PipelineValidationError(issues: [
-                PipelineIssue(file: file, line: 1, column: 1, message: "the pipeline file is empty"),
+                PipelineIssue(file: file, line: 1, column: 1, message: "the pipeline file is empty", code: "empty_file"),
             ])
         }
         var reader = PipelineFileReader(file: file, yaml: yaml)
@@ -40,19 +40,20 @@ extension PipelineConfiguration {
     /// A YAML syntax error as an issue at libyaml's position.
     private static func issue(for error: Error, file: String) -> PipelineIssue {
         guard let yamlError = error as? YamlError else {
-            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(error)")
+            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(error)", code: "yaml_syntax")
         }
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) " } ?? ""
-            return PipelineIssue(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+            return PipelineIssue(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)",
+                                 code: "yaml_syntax")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return PipelineIssue(file: file, line: context.mark.line, column: context.mark.column,
-                                 message: "duplicate key \(keys) in the same mapping")
+                                 message: "duplicate key \(keys) in the same mapping", code: "duplicate_key")
         default:
-            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(yamlError)")
+            return PipelineIssue(file: file, line: 1, column: 1, message: "invalid YAML: \(yamlError)", code: "yaml_syntax")
         }
     }
 }

@@ -10,22 +10,23 @@ extension PipelineFileReader {
 
     mutating func readSegmentations(_ node: Node) -> [SegmentationDefinition] {
         guard let list = node.sequence, !list.isEmpty else {
-            issue("'segmentations' must be a non-empty list", at: node)
+            issue("'segmentations' must be a non-empty list", at: node, code: "wrong_type")
             return []
         }
         var result: [SegmentationDefinition] = []
         var segmentationKeys: [String: Mark?] = [:]
         var segmentKeys: [String: Mark?] = [:]
         var primaries: [(key: String, mark: Mark?)] = []
+        var primaryUnreadable = false
 
         for item in list {
             guard let fields = entries(item, allowed: Self.segmentationKeys, what: "segmentation") else { continue }
             let keyNode = fields["key"]?.value
             let key = keyNode.flatMap { self.key($0, "segmentation key") }
-            if keyNode == nil { issue("segmentation is missing 'key'", at: item) }
+            if keyNode == nil { issue("segmentation is missing 'key'", at: item, code: "missing_key") }
             if let key, let keyNode {
                 if let first = segmentationKeys[key] {
-                    issue("duplicate segmentation key '\(key)'\(Self.firstAt(first))", at: keyNode)
+                    issue("duplicate segmentation key '\(key)'\(Self.firstAt(first))", at: keyNode, code: "duplicate_key")
                 } else {
                     segmentationKeys[key] = keyNode.mark
                 }
@@ -33,7 +34,10 @@ extension PipelineFileReader {
             let label = "segmentation '\(key ?? "?")'"
             let name = fields["name"].flatMap { string($0.value, "name") } ?? key.map(Self.title)
             let description = fields["description"].flatMap { string($0.value, "description", allowEmpty: true) }
-            let primary = fields["primary"].flatMap { bool($0.value, "primary") } ?? false
+            let primaryValue = fields["primary"].map { bool($0.value, "primary") }
+            let primary = (primaryValue ?? false) ?? false
+            // A malformed `primary` is reported once, not again as "no primary segmentation".
+            if case .some(.none) = primaryValue { primaryUnreadable = true }
             let exclusive = fields["exclusive"].flatMap { bool($0.value, "exclusive") }
             if primary {
                 // Counted even when the key itself is invalid, so no second error appears.
@@ -75,12 +79,12 @@ extension PipelineFileReader {
                 isExclusive: exclusive ?? true, kind: kind))
         }
 
-        if primaries.isEmpty {
-            issue("no segmentation is marked 'primary: true'; exactly one must be", at: node)
+        if primaries.isEmpty, !primaryUnreadable {
+            issue("no segmentation is marked 'primary: true'; exactly one must be", at: node, code: "primary")
         }
         for extra in primaries.dropFirst() {
             issue("segmentation '\(extra.key)' is also marked primary ('\(primaries[0].key)' already is); "
-                + "exactly one segmentation may be primary", at: extra.mark)
+                + "exactly one segmentation may be primary", at: extra.mark, code: "primary")
         }
         return result
     }
@@ -88,7 +92,7 @@ extension PipelineFileReader {
     private mutating func readSegments(_ node: Node, label: String, exclusive: Bool,
                                        keys: inout [String: Mark?]) -> [SegmentDefinition]? {
         guard let list = node.sequence, !list.isEmpty else {
-            issue("'segments' of \(label) must be a non-empty list", at: node)
+            issue("'segments' of \(label) must be a non-empty list", at: node, code: "wrong_type")
             return nil
         }
         var result: [SegmentDefinition] = []
@@ -101,10 +105,10 @@ extension PipelineFileReader {
             }
             let keyNode = fields["key"]?.value
             let key = keyNode.flatMap { self.key($0, "segment key") }
-            if keyNode == nil { issue("segment is missing 'key'", at: item) }
+            if keyNode == nil { issue("segment is missing 'key'", at: item, code: "missing_key") }
             if let key, let keyNode {
                 if let first = keys[key] {
-                    issue("duplicate segment key '\(key)'\(Self.firstAt(first))", at: keyNode)
+                    issue("duplicate segment key '\(key)'\(Self.firstAt(first))", at: keyNode, code: "duplicate_key")
                 } else {
                     keys[key] = keyNode.mark
                 }
@@ -116,12 +120,12 @@ extension PipelineFileReader {
             if let ruleNode = fields["rule"]?.value {
                 rule = self.rule(ruleNode, context: "rule of segment '\(key ?? "?")'")
             } else {
-                issue("segment '\(key ?? "?")' is missing 'rule'", at: item)
+                issue("segment '\(key ?? "?")' is missing 'rule'", at: item, code: "missing_key")
             }
             if exclusive, let caughtBy = catchAll {
                 // First match wins: nothing after a catch-all can ever match.
                 issue("segment '\(key ?? "?")' can never match: '\(caughtBy.key)' above it has rule 'true' "
-                    + "and takes everyone left", at: item)
+                    + "and takes everyone left", at: item, code: "unreachable_segment")
             }
             if let rule, rule.isCatchAll, catchAll == nil {
                 catchAll = (key ?? "?", item.mark)
@@ -135,7 +139,7 @@ extension PipelineFileReader {
         }
         if exclusive, catchAll == nil, let last = list.last {
             issue("exclusive \(label) must end with a catch-all segment (rule: \"true\") so every customer gets one",
-                  at: last)
+                  at: last, code: "missing_catch_all")
         }
         return complete ? result : nil
     }
@@ -146,7 +150,7 @@ extension PipelineFileReader {
         let textFeatures = FeatureCatalog.all.filter { $0.kind == .text }.map(\.name)
         guard let index = FeatureCatalog.indexByName[featureName] else {
             issue("unknown feature '\(featureName)'\(NameSuggester.hint(for: featureName, among: textFeatures))",
-                  at: node)
+                  at: node, code: "unknown_feature")
             return nil
         }
         guard FeatureCatalog.all[index].kind == .text else {

@@ -17,21 +17,23 @@ struct PipelineFileReader {
 
     // MARK: Issues
 
-    mutating func issue(_ message: String, at mark: Mark?) {
-        issues.append(PipelineIssue(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
+    mutating func issue(_ message: String, at mark: Mark?, code: String = "invalid_value") {
+        issues.append(PipelineIssue(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message,
+                                    code: code))
     }
 
-    mutating func issue(_ message: String, at node: Node) {
-        issue(message, at: node.mark)
+    mutating func issue(_ message: String, at node: Node, code: String = "invalid_value") {
+        issue(message, at: node.mark, code: code)
     }
 
     /// Expression errors, placed in the file: the scalar's mark plus the offset in the rule.
     private mutating func issue(_ error: ExpressionError, in node: Node, context: String) {
         let message = "\(context): \(error.message)"
+        let code = error.message.hasPrefix("unknown feature") ? "unknown_feature" : "invalid_rule"
         if let scalar = node.scalar, let (line, column) = positions.position(of: error.location.offset, in: scalar) {
-            issues.append(PipelineIssue(file: file, line: line, column: column, message: message))
+            issues.append(PipelineIssue(file: file, line: line, column: column, message: message, code: code))
         } else {
-            issue(message, at: node)
+            issue(message, at: node, code: code)
         }
     }
 
@@ -40,17 +42,17 @@ struct PipelineFileReader {
     /// A mapping's entries with their key names; unknown keys are reported with a suggestion.
     mutating func entries(_ node: Node, allowed: [String], what: String) -> [String: (key: Node, value: Node)]? {
         guard let mapping = node.mapping else {
-            issue("\(what) must be a mapping of keys to values", at: node)
+            issue("\(what) must be a mapping of keys to values", at: node, code: "wrong_type")
             return nil
         }
         var result: [String: (key: Node, value: Node)] = [:]
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
-                issue("keys in \(what) must be plain names", at: key)
+                issue("keys in \(what) must be plain names", at: key, code: "wrong_type")
                 continue
             }
             guard allowed.contains(name) else {
-                issue("unknown key '\(name)' in \(what)\(NameSuggester.hint(for: name, among: allowed))", at: key)
+                issue("unknown key '\(name)' in \(what)\(NameSuggester.hint(for: name, among: allowed))", at: key, code: "unknown_key")
                 continue
             }
             result[name] = (key, value)
@@ -60,11 +62,11 @@ struct PipelineFileReader {
 
     mutating func string(_ node: Node, _ what: String, allowEmpty: Bool = false) -> String? {
         guard let scalar = node.scalar, node.null == nil || scalar.style != .plain else {
-            issue("'\(what)' must be text", at: node)
+            issue("'\(what)' must be text", at: node, code: "wrong_type")
             return nil
         }
         if !allowEmpty, scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            issue("'\(what)' must not be empty", at: node)
+            issue("'\(what)' must not be empty", at: node, code: "empty_value")
             return nil
         }
         return scalar.string
@@ -72,7 +74,7 @@ struct PipelineFileReader {
 
     mutating func int(_ node: Node, _ what: String) -> Int? {
         guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any, let value = node.int else {
-            issue("'\(what)' must be a whole number", at: node)
+            issue("'\(what)' must be a whole number", at: node, code: "wrong_type")
             return nil
         }
         return value
@@ -82,7 +84,7 @@ struct PipelineFileReader {
         guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any,
               let value = node.int.map(Double.init) ?? node.float, value.isFinite
         else {
-            issue("'\(what)' must be a number", at: node)
+            issue("'\(what)' must be a number", at: node, code: "wrong_type")
             return nil
         }
         return value
@@ -92,7 +94,7 @@ struct PipelineFileReader {
         guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any,
               scalar.string == "true" || scalar.string == "false"
         else {
-            issue("'\(what)' must be true or false", at: node)
+            issue("'\(what)' must be true or false", at: node, code: "wrong_type")
             return nil
         }
         return scalar.string == "true"
@@ -100,7 +102,7 @@ struct PipelineFileReader {
 
     mutating func strings(_ node: Node, _ what: String) -> [String]? {
         guard let sequence = node.sequence else {
-            issue("'\(what)' must be a list", at: node)
+            issue("'\(what)' must be a list", at: node, code: "wrong_type")
             return nil
         }
         var result: [String] = []
@@ -154,7 +156,7 @@ struct PipelineFileReader {
                        "quality_gates", "output", "segmentations"]
         guard let top = entries(root, allowed: allowed, what: "the pipeline file") else { return nil }
         for required in ["version", "name", "timezone", "base_currency", "segmentations"] where top[required] == nil {
-            issue("missing required key '\(required)'", at: root)
+            issue("missing required key '\(required)'", at: root, code: "missing_key")
         }
 
         var version: Int?
@@ -176,7 +178,7 @@ struct PipelineFileReader {
             } else {
                 let known = TimeZone.knownTimeZoneIdentifiers
                 issue("unknown time zone '\(value)' (use an IANA name like Europe/Berlin)"
-                    + NameSuggester.hint(for: value, among: known), at: node)
+                    + NameSuggester.hint(for: value, among: known), at: node, code: "unknown_time_zone")
             }
         }
 
@@ -255,7 +257,7 @@ struct PipelineFileReader {
                         issue("'\(email)' is not an e-mail address", at: item)
                     }
                 }
-                if list.sequence == nil { issue("'emails' must be a list", at: list) }
+                if list.sequence == nil { issue("'emails' must be a list", at: list, code: "wrong_type") }
             }
             if let list = accounts["email_domains"]?.value {
                 for item in list.sequence ?? [] {
@@ -266,13 +268,13 @@ struct PipelineFileReader {
                         cleaning.testAccounts.emailDomains.append(domain.lowercased())
                     }
                 }
-                if list.sequence == nil { issue("'email_domains' must be a list", at: list) }
+                if list.sequence == nil { issue("'email_domains' must be a list", at: list, code: "wrong_type") }
             }
             if let list = accounts["customer_ids"]?.value {
                 for item in list.sequence ?? [] {
                     if let id = int(item, "customer_ids item") { cleaning.testAccounts.customerIDs.append(Int64(id)) }
                 }
-                if list.sequence == nil { issue("'customer_ids' must be a list", at: list) }
+                if list.sequence == nil { issue("'customer_ids' must be a list", at: list, code: "wrong_type") }
             }
         }
         if let node = fields["valid_statuses"]?.value, let statuses = strings(node, "valid_statuses") {
@@ -318,7 +320,7 @@ struct PipelineFileReader {
                     gate.maxStaleness = duration
                 } else {
                     issue("max_staleness '\(text)' must be a whole number with a unit s, m, h, d or w, like 36h or 2d",
-                          at: node)
+                          at: node, code: "invalid_duration")
                 }
             }
             result[kind] = gate

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// `segflow validate`: every problem of a pipeline file and, given a database, of the
+/// source tables it maps, each placed at a line and column of the file.
+public struct PipelineValidator {
+    /// What a validation found.
+    public struct Report: Sendable {
+        public var file: String
+        /// Errors and warnings, in file order.
+        public var issues: [PipelineIssue]
+        /// The configuration, when the file itself has no error.
+        public var configuration: PipelineConfiguration?
+        /// Sources whose table or query was checked against the database.
+        public var checkedSources: [SourceName]
+
+        public var errors: [PipelineIssue] { issues.filter { $0.severity == .error } }
+        public var warnings: [PipelineIssue] { issues.filter { $0.severity == .warning } }
+        public var isClean: Bool { errors.isEmpty }
+    }
+
+    private let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Validates the file at `path`; with `database`, also the source tables. Throws only
+    /// when the database cannot be reached or fails for a reason unrelated to the mappings.
+    public func validate(path: String, database: PostgresConfiguration?) throws -> Report {
+        guard let yaml = try? String(contentsOfFile: path, encoding: .utf8) else {
+            // load(path:) words the reason (missing file, not UTF-8…).
+            let issues: [PipelineIssue]
+            do {
+                _ = try PipelineConfiguration.load(path: path)
+                issues = []
+            } catch {
+                issues = error.issues
+            }
+            return Report(file: path, issues: issues, configuration: nil, checkedSources: [])
+        }
+        return try validate(yaml: yaml, file: path, database: database)
+    }
+
+    public func validate(yaml: String, file: String, database: PostgresConfiguration?) throws -> Report {
+        var issues: [PipelineIssue] = []
+        var configuration: PipelineConfiguration?
+        do {
+            configuration = try PipelineConfiguration.parse(yaml: yaml, file: file)
+        } catch {
+            issues = error.issues
+        }
+
+        var checked: [SourceName] = []
+        if let database, let sources = SourceMappingLocator.locate(yaml: yaml) {
+            let connection = try PostgresConnection(database, logger: logger)
+            defer { connection.close() }
+            let check = try SourceSchemaCheck(connection: connection, file: file)
+            for located in sources {
+                let found = try check.issues(for: located)
+                logger.debug("source checked", metadata: [
+                    "source": .string(located.source.rawValue), "problems": .stringConvertible(found.count),
+                ])
+                issues += found
+                checked.append(located.source)
+            }
+        }
+        issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        return Report(file: file, issues: issues, configuration: configuration, checkedSources: checked)
+    }
+}
