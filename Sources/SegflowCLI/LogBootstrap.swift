@@ -11,7 +11,7 @@ enum LogBootstrap {
             guard !done else { return }
             done = true
             LoggingSystem.bootstrap { label in
-                var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                var handler: any LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
                 handler.logLevel = level
                 return handler
             }
