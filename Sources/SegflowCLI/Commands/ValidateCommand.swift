@@ -46,7 +46,8 @@ struct ValidateCommand: ParsableCommand {
 
     private func printReport(_ report: PipelineValidator.Report, databaseNote: String) throws {
         if json {
-            try CommandOutput.printJSON(report.issues)
+            // Foundation pretty-prints an empty array over three lines.
+            if report.issues.isEmpty { print("[]") } else { try CommandOutput.printJSON(report.issues) }
             return
         }
         for issue in report.issues { print(issue) }
