@@ -21,6 +21,8 @@ struct SourceSchemaCheck {
         self.connection = connection
         self.file = file
         try connection.simpleQuery("set default_transaction_read_only = on")
+        // `limit 0` is cheap for tables; a heavy query mapping may still plan and sort.
+        try connection.simpleQuery("set statement_timeout = '60s'")
     }
 
     func issues(for located: SourceMappingLocator.Located) throws -> [PipelineIssue] {
@@ -34,7 +36,7 @@ struct SourceSchemaCheck {
         let described: PostgresResult
         do {
             described = try connection.execute(PostgresQuery(unsafeSQL: "select * from \(located.mapping.fromClause) limit 0"))
-        } catch let error as PostgresError where error.code == .server {
+        } catch let error as PostgresError where error.code == .server || error.isCancellation {
             let problem = Self.relationIssue(error, what: what, mapping: located.mapping)
             return [issue(problem.message, code: problem.code)]
         }
