@@ -3,7 +3,7 @@ import Logging
 import PostgresClient
 
 /// `segflow validate`: every problem of a pipeline file and, given a database, of the
-/// source tables it maps, each placed at a line and column of the file.
+/// source tables it maps and of its output schema, each placed at a line and column of the file.
 public struct PipelineValidator {
     /// What a validation found.
     public struct Report: Sendable {
@@ -65,6 +65,8 @@ public struct PipelineValidator {
                 issues += found
                 checked.append(located.source)
             }
+            let schema = configuration?.output.schema ?? OutputSchemaCheck.schemaName(yaml: yaml)
+            issues += try OutputSchemaCheck(connection: connection, file: file).issues(schema: schema, yaml: yaml)
         }
         issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         return Report(file: file, issues: issues, configuration: configuration, checkedSources: checked)
