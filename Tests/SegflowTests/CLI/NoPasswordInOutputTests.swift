@@ -97,6 +97,24 @@ import Testing
         #expect(!schemaText.contains(password))
     }
 
+    @Test func usageErrorsNeverEchoTheConnectionString() throws {
+        let conninfo = "host=127.0.0.1 port=1 user=u password=\(Self.wrongPassword) dbname=d"
+        let cases: [[String]] = [
+            ["run", "-d", conninfo, "--as-of", "yesterday"],
+            ["run", "-d", conninfo, "--as-of", "2026-06-30", "--workers", "many"],
+            ["status", "-d", conninfo, "--limit", "0"],
+            ["validate", "-d", conninfo, "--no-such-flag"],
+            ["migrate", "-d", conninfo, "--schema", ""],
+            ["generate", "-d", conninfo, "--customers", "10"],
+            ["-d", conninfo],
+        ]
+        for arguments in cases {
+            let outcome = try SegflowExecutable.run(arguments)
+            #expect(outcome.status == 2, "segflow \(arguments.first ?? ""): \(outcome)")
+            #expect(!outcome.output.contains(Self.wrongPassword), "\(outcome)")
+        }
+    }
+
     @Test func aWrongPasswordAndAWrongPort() throws {
         let database = try TestPostgres.makeDatabase(prefix: "no_password_wrong")
         let password = database.cluster.password
