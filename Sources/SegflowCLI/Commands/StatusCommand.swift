@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show recent runs (from the run ledger) and the published snapshots.",
         discussion: """
             Reads the output schema of the pipeline file (or --schema). Exit codes: 0 ok, \
-            2 usage or configuration error, 75 the database could not be reached, 1 anything else.
+            2 usage or configuration error, 75 the database could not be reached, 1 anything else (a refused login too).
             """
     )
 

@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Without --no-database, also checks that each source's table or query yields the columns \
             segflow reads, with types it can convert. Exit codes: 0 no error (warnings allowed), \
-            2 problems found, 75 the database could not be reached (temporary), 1 anything else.
+            2 problems found, 75 the database could not be reached (temporary), 1 anything else (a refused login too).
             """
     )
 

@@ -121,6 +121,8 @@ import Testing
         let wrongPassword = database.cluster.tcpConnectionString(database: database.name, password: Self.wrongPassword)
         let outcomes = try runAll(wrongPassword, expectSuccess: false, secrets: [Self.wrongPassword, password])
         #expect(outcomes["validate (json)"]?.standardError.contains("password") == true)  // says why, without the value
+        #expect(outcomes["validate (json)"]?.status == 1)  // a refused login is not worth retrying
+        #expect(outcomes["status (text)"]?.status == 1)
 
         // Nothing listens on port 1: connection refused, with the right password in the string.
         let wrongPort = database.tcpConnectionString.replacingOccurrences(of: "port=\(database.cluster.port)", with: "port=1")
