@@ -17,21 +17,38 @@ extension PipelineConfiguration {
 
     /// Parses and validates pipeline YAML; `file` names it in messages.
     public static func parse(yaml: String, file: String = "<pipeline>") throws(PipelineValidationError) -> PipelineConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw PipelineValidationError(issues: [issue(for: error, file: file)])
+        // libyaml stops at a repeated key; each one found in a block mapping is reported and
+        // blanked out (lines kept, so positions hold) and the file read again, so that the
+        // other problems are still reported.
+        var text = yaml
+        var duplicates: [PipelineIssue] = []
+        var composed: Node?
+        while true {
+            do {
+                composed = try Yams.compose(yaml: text)
+                break
+            } catch {
+                if duplicates.count < 100, case .duplicatedKeysInMapping(let keys, let context)? = error as? YamlError,
+                   let key = keys.first, let found = DuplicateKeyScan.next(key: key, after: context.mark, in: text) {
+                    duplicates.append(PipelineIssue(
+                        file: file, line: found.line, column: found.column,
+                        message: "duplicate key '\(key)' in the same mapping (first at line \(context.mark.line), column \(context.mark.column))",
+                        code: "duplicate_key"))
+                    text = found.blanked
+                    continue
+                }
+                throw PipelineValidationError(issues: duplicates + [issue(for: error, file: file)])
+            }
         }
-        guard let root else {
-            throw PipelineValidationError(issues: [
+        guard let root = composed else {
+            throw PipelineValidationError(issues: duplicates + [
                 PipelineIssue(file: file, line: 1, column: 1, message: "the pipeline file is empty", code: "empty_file"),
             ])
         }
-        var reader = PipelineFileReader(file: file, yaml: yaml)
+        var reader = PipelineFileReader(file: file, yaml: text)
         let configuration = reader.read(root)
-        guard let configuration, reader.issues.isEmpty else {
-            let sorted = reader.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        guard let configuration, reader.issues.isEmpty, duplicates.isEmpty else {
+            let sorted = (duplicates + reader.issues).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
             throw PipelineValidationError(issues: sorted)
         }
         return configuration

@@ -75,6 +75,46 @@ import Testing
         #expect(report.issues[7].message.contains("monetry"))
     }
 
+    @Test func repeatedYAMLKeysAreEachReportedAtTheRepeatAndTheRestIsStillChecked() throws {
+        let yaml = """
+        version: 1
+        name: dup
+        name: again
+        timezone: Mars/Base
+        base_currency: EUR
+        quality_gates:
+          orders:
+            min_rows: 10
+            min_rows:
+              nested: 1
+            max_staleness: 2x
+        segmentations:
+          - key: main
+            primary: true
+            segments:
+              - key: a
+                rule: "true"
+                rule: "false"
+              - key: b
+                rule: "true"
+        """
+        let report = try validate(yaml)
+        #expect(positions(report) == [
+            "3:1 error duplicate_key",
+            "4:11 error unknown_time_zone",
+            "9:5 error duplicate_key",       // its nested value is skipped with it
+            "11:20 error invalid_duration",
+            "18:9 error duplicate_key",
+            "19:9 error unreachable_segment",
+        ])
+        #expect(report.issues[0].message == "duplicate key 'name' in the same mapping (first at line 2, column 1)")
+    }
+
+    @Test func aRepeatedKeyInAFlowMappingIsReportedAlone() throws {
+        let report = try validate("version: 1\nname: {x: 1, x: 2}\n")
+        #expect(report.issues.map(\.code) == ["duplicate_key"])
+    }
+
     @Test func aYAMLSyntaxErrorIsReportedAtItsPosition() throws {
         let report = try validate("version: 1\nname: [unclosed\ntimezone: UTC\n")
         #expect(report.issues.count == 1)
