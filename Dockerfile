@@ -13,10 +13,11 @@ ARG SWIFT_VERSION=6.3
 # ---- build ------------------------------------------------------------------------------
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 
-# CLibPQ links libpq through pkg-config.
+# CLibPQ links libpq through pkg-config; a static Swift runtime links FoundationNetworking
+# against libcurl (-lcurl), which needs the development symlink.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev pkg-config \
+    && apt-get install -y --no-install-recommends libpq-dev pkg-config libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -49,7 +50,7 @@ FROM debian:bookworm-slim
 # tzdata: pipeline time zones; ca-certificates: TLS to PostgreSQL and the Pushgateway.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 libcurl4 tzdata ca-certificates \
+    && apt-get install -y --no-install-recommends libpq5 libcurl4 libstdc++6 tzdata ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin segflow \

@@ -64,16 +64,20 @@ public struct RunMetrics: Sendable {
         Name.runFinished: "When the latest run or backfill finished, Unix seconds.",
     ]
 
-    private let factory: any MetricsFactory
+    private let explicitFactory: (any MetricsFactory)?
 
-    /// Uses the bootstrapped backend (a no-op one when none was bootstrapped).
+    /// Uses the backend bootstrapped by the time a value is recorded (a no-op one if none was).
     public init() {
-        self.factory = MetricsSystem.factory
+        self.explicitFactory = nil
     }
 
     /// Uses the given backend, for tests or a private registry.
     public init(factory: any MetricsFactory) {
-        self.factory = factory
+        self.explicitFactory = factory
+    }
+
+    private var factory: any MetricsFactory {
+        explicitFactory ?? MetricsSystem.factory
     }
 
     /// The cut-off of an as-of day: the first instant of the next day in `timeZone`.

@@ -86,3 +86,16 @@ import Testing
         #expect(text.contains("# TYPE \(name) gauge\n\(name) 65\n"))
     }
 }
+
+@Suite struct RunMetricsSourceCountsTests {
+    @Test func sourceCountsTakeTheQuarantineLogsFigures() {
+        var log = QuarantineLog(source: "orders")
+        log.receive(count: 5)
+        log.reject(key: "1", reason: "duplicate", raw: [])
+        log.repair(key: "2", reason: "currency", raw: [])
+        let counts = RunMetrics.SourceCounts(log)
+        #expect(counts.source == "orders")
+        #expect([counts.rowsIn, counts.rowsKept, counts.rowsRejected] as [Int] == [5, 4, 1])
+        #expect(counts.byReason == ["duplicate": 1, "repaired:currency": 1])
+    }
+}
