@@ -48,7 +48,7 @@ public struct RunMetrics: Sendable {
 
     /// `# HELP` text per metric name, for the backend (swift-metrics carries no help text).
     public static let help: [String: String] = [
-        Name.stageDuration: "Seconds spent in each stage of the latest snapshot (extract, clean, join, features, segment, load).",
+        Name.stageDuration: "Seconds spent in each stage of the latest snapshot.",
         Name.sourceRowsIn: "Rows read from each source by the latest snapshot.",
         Name.sourceRowsOut: "Rows of each source kept after cleaning.",
         Name.sourceRowsRejected: "Rows of each source rejected into quarantine.",
@@ -58,7 +58,7 @@ public struct RunMetrics: Sendable {
         Name.snapshotAsOf: "Cut-off of the latest published snapshot (first instant after its as_of day), Unix seconds.",
         Name.snapshotAge: "Seconds between the latest snapshot's cut-off and the moment it was recorded.",
         Name.snapshotsPublished: "Snapshots published by this process.",
-        Name.runStatus: "Always 1; the label status is the latest run's ledger status (succeeded, failed).",
+        Name.runStatus: "Always 1; the label status is the latest run's ledger status (succeeded, failed, gate_failed).",
         Name.runExitCode: "Exit code of the latest run: 0 ok, 2 usage, 65 gate failed, 75 retry later, 1 other.",
         Name.runDuration: "Wall-clock seconds of the latest run or backfill.",
         Name.runFinished: "When the latest run or backfill finished, Unix seconds.",
