@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -47,8 +48,14 @@ let package = Package(
                 "PostgresClient",
                 "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
+        .target(
+            name: "PrometheusExport",
+            dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // Subcommands; kept apart from the executable so they can be tested.
         .target(
@@ -57,8 +64,10 @@ let package = Package(
                 "Segflow",
                 "LocalPostgres",
                 "PostgresClient",
+                "PrometheusExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(name: "segflow", dependencies: ["SegflowCLI"]),
@@ -88,8 +97,15 @@ let package = Package(
         ),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres"]),
         .testTarget(
+            name: "PrometheusExportTests",
+            dependencies: ["PrometheusExport", .product(name: "Metrics", package: "swift-metrics")]
+        ),
+        .testTarget(
             name: "SegflowTests",
-            dependencies: ["Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres"]
+            dependencies: [
+                "Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
