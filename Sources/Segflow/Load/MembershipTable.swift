@@ -116,6 +116,42 @@ struct StagedMemberships: Sendable {
     init<Memberships: Sequence>(
         _ memberships: Memberships, customerIDs: [Int64], asOf: PostgresDate
     ) throws where Memberships.Element == SegmentMembership {
+        if let compact = memberships as? SegmentMemberships, compact.customerIDs == customerIDs {
+            self.init(compact: compact)
+        } else {
+            try self.init(any: memberships, customerIDs: customerIDs, asOf: asOf)
+        }
+        try checkPrimaries(customers: customerIDs.count, asOf: asOf)
+    }
+
+    /// The segment stage's output, whose rows are the feature rows: no lookups, no strings
+    /// per membership.
+    private init(compact: SegmentMemberships) {
+        let ids = compact.customerIDs
+        let total = compact.segmentations.reduce(0) { $0 + $1.membershipCount }
+        table.reserveCapacity(total)
+        rows.reserveCapacity(total)
+        for segmentation in compact.segmentations {
+            let segments = segmentation.segments.map { catalog.index(segmentationKey: segmentation.key, segmentKey: $0.key) }
+            let primary = segmentation.isPrimary
+            switch segmentation.memberships {
+            case .exclusive(let indices):
+                for (row, index) in indices.enumerated() where index >= 0 {
+                    table.append(customerID: ids[row], segment: segments[Int(index)], isPrimary: primary)
+                    rows.append(Int32(row))
+                }
+            case .overlapping(let memberRows, let indices):
+                for (row, index) in zip(memberRows, indices) {
+                    table.append(customerID: ids[Int(row)], segment: segments[Int(index)], isPrimary: primary)
+                    rows.append(row)
+                }
+            }
+        }
+    }
+
+    private init<Memberships: Sequence>(
+        any memberships: Memberships, customerIDs: [Int64], asOf: PostgresDate
+    ) throws where Memberships.Element == SegmentMembership {
         var rowByCustomer = [Int64: Int32](minimumCapacity: customerIDs.count)
         for (row, id) in customerIDs.enumerated() { rowByCustomer[id] = Int32(row) }
         table.reserveCapacity(memberships.underestimatedCount)
@@ -147,15 +183,20 @@ struct StagedMemberships: Sendable {
         if orphans > 0 {
             throw SnapshotValidationError(asOf: asOf, problem: "\(orphans) segment memberships name customers without features")
         }
+    }
 
-        // Primary memberships per (segmentation, customer): more than one is an error.
-        var primaryBySegmentation: [Int32: [Int32]] = [:]
+    /// Primary memberships per (segmentation, customer): more than one is an error.
+    private func checkPrimaries(customers: Int, asOf: PostgresDate) throws {
+        var counts: [[UInt8]] = Array(repeating: [], count: catalog.segmentationKeys.count)
         var doubled = 0
         for index in 0..<table.count where table.isPrimary[index] {
-            let segmentation = catalog.segmentations[Int(table.segments[index])]
+            let segmentation = Int(catalog.segmentations[Int(table.segments[index])])
+            if counts[segmentation].isEmpty { counts[segmentation] = [UInt8](repeating: 0, count: customers) }
             let row = Int(rows[index])
-            primaryBySegmentation[segmentation, default: [Int32](repeating: 0, count: customerIDs.count)][row] += 1
-            if primaryBySegmentation[segmentation]?[row] == 2 { doubled += 1 }
+            if counts[segmentation][row] < 2 {
+                counts[segmentation][row] += 1
+                if counts[segmentation][row] == 2 { doubled += 1 }
+            }
         }
         if doubled > 0 {
             throw SnapshotValidationError(asOf: asOf, problem: "\(doubled) customers are in more than one segment of a primary segmentation")

@@ -298,6 +298,7 @@ public final class SnapshotPublisher {
             try EncodedChunkPipeline.run(
                 produce: { emit in
                     var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
+                    var json: [UInt8] = []
                     for record in records {
                         encoder.beginRow(fieldCount: 7)
                         encoder.write(runID.uuid)
@@ -308,7 +309,17 @@ public final class SnapshotPublisher {
                         encoder.write(record.reason)
                         encoder.write(record.action.rawValue)
                         // jsonb's binary form is a version byte (1) followed by the JSON text.
-                        encoder.write("\u{1}" + JSONText.object(record.raw.map { ($0.column, $0.value.map(JSONText.string) ?? "null") }))
+                        json.removeAll(keepingCapacity: true)
+                        json.append(1)
+                        json.append(UInt8(ascii: "{"))
+                        for (position, value) in record.raw.enumerated() {
+                            if position > 0 { json.append(UInt8(ascii: ",")) }
+                            JSONText.appendString(value.column, to: &json)
+                            json.append(UInt8(ascii: ":"))
+                            if let text = value.value { JSONText.appendString(text, to: &json) } else { json += Array("null".utf8) }
+                        }
+                        json.append(UInt8(ascii: "}"))
+                        encoder.write(String(decoding: json, as: UTF8.self))
                         if encoder.byteCount >= 1 << 20 {
                             guard emit(encoder.buffer) else { return }
                             encoder.removeAll()

@@ -131,6 +131,14 @@ import Testing
             """) == [["loyal", nil]])
     }
 
+    @Test func quarantineJSONBytesEqualTheJSONText() {
+        for value in ["", "plain", "tab\there \"q\" \\ é", "line\nbreak\r", "nul\u{0}x", "bell\u{7}\u{1F}", "emoji 🙂 ü"] {
+            var bytes: [UInt8] = []
+            JSONText.appendString(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == JSONText.string(value), "\(value.debugDescription)")
+        }
+    }
+
     @Test func aovRoundsHalfAwayFromZeroInCents() {
         func aov(_ cents: Int64, _ orders: Int64) -> Int64? {
             var totals = SnapshotComparisons.Totals()
