@@ -36,9 +36,16 @@ public final class SnapshotPublisher {
     private let kpiSnapshotSQL: String
     private let transitionsSQL: String
 
+    /// The snapshot this publisher committed last, so that the next publish (a backfill's
+    /// next as_of) compares with it without reading its memberships back. Used only while
+    /// `snapshots` still shows the very publish that produced it (`token`).
+    private var lastPublished: (token: String, snapshot: SnapshotComparisons.Previous, keys: [SegmentCatalog.Key])?
+
     public init(connection: PostgresConnection, schema: String = "segflow", logger: Logger) throws {
         self.connection = connection
         self.schema = schema
+        var logger = logger
+        logger[metadataKey: "stage"] = "load"
         self.logger = logger
         segmentKPIsSQL = try SegflowSQL.text("output/publish/segment_kpis.sql")
         kpiSnapshotSQL = try SegflowSQL.text("output/publish/kpi_snapshot.sql")
@@ -54,6 +61,7 @@ public final class SnapshotPublisher {
     @discardableResult
     public func publish<Memberships>(_ snapshot: OutputSnapshot<Memberships>) throws -> PublishReport {
         let features = try FeatureRowEncoder(features: snapshot.features, asOf: snapshot.asOf)
+        let measures = try SnapshotComparisons.Measures(features: snapshot.features)
         let asOf = snapshot.asOf
         var logger = self.logger
         logger[metadataKey: "as_of"] = .string(asOf.description)
@@ -62,23 +70,31 @@ public final class SnapshotPublisher {
         let featureTables = StagedTable(schema: schema, table: "customer_features", asOf: asOf)
         let segmentTables = StagedTable(schema: schema, table: "customer_segments", asOf: asOf)
 
+        // Read the memberships once and check them before touching the database.
+        var staged: StagedMemberships?
+        try step.run("validate") {
+            staged = try StagedMemberships(snapshot.memberships, customerIDs: snapshot.features.customerIDs, asOf: asOf)
+            return nil
+        }
+        guard let staged else { throw SnapshotValidationError(asOf: asOf, problem: "memberships were not read") }
+
+        var token = ""
         let outcome = try connection.transaction { () -> (previous: PostgresDate?, replaced: Bool, next: PostgresDate?) in
             try step.run("lock") { try lockAndCheck(); return nil }
             let previous = try publishedAsOf(before: asOf)
 
             try step.run("customer_features") { try stageFeatures(features, into: featureTables) }
-            try step.run("customer_segments") { try stageMemberships(snapshot.memberships, asOf: asOf, into: segmentTables) }
-            try step.run("validate") { try validate(asOf: asOf, features: featureTables, segments: segmentTables); return nil }
+            try step.run("customer_segments") { try stageMemberships(staged, asOf: asOf, into: segmentTables) }
             try step.run("segment_definitions") { try replaceDefinitions(snapshot.segmentDefinitions, asOf: asOf) }
             try step.run("quarantine") { try replaceQuarantine(snapshot.quarantine, asOf: asOf, runID: snapshot.runID) }
 
             try step.run("kpis") {
-                try computeComparisons(
-                    asOf: asOf, previous: previous,
-                    features: featureTables.qualifiedStaging, segments: segmentTables.qualifiedStaging
+                try compareAndWrite(
+                    asOf: asOf, previous: previous, customerIDs: snapshot.features.customerIDs, measures: measures,
+                    staged: staged, definitions: snapshot.segmentDefinitions
                 )
             }
-            try recordSnapshot(snapshot, previous: previous, counts: step.rows)
+            token = try recordSnapshot(snapshot, previous: previous, counts: step.rows)
 
             // Published out of order: the next snapshot now follows this one, not `previous`.
             let next = try publishedAsOf(after: asOf)
@@ -105,6 +121,11 @@ public final class SnapshotPublisher {
             return (previous, replaced, next)
         }
 
+        lastPublished = (
+            token,
+            SnapshotComparisons.Previous(asOf: asOf, customerIDs: snapshot.features.customerIDs, memberships: staged.table),
+            staged.catalog.keys
+        )
         let total = step.total
         logger.info("published snapshot", metadata: [
             "customers": .stringConvertible(features.count),
@@ -164,9 +185,9 @@ public final class SnapshotPublisher {
             """)
     }
 
-    /// Only the join key is analyzed here, for the KPI plans: statistics of all 60-odd
-    /// columns would cost as much as the COPY. Analyzing some columns leaves the table's
-    /// change counter alone, so autovacuum analyzes the whole partition soon after.
+    /// Not analyzed here: statistics of all 60-odd columns would cost as much as the COPY,
+    /// and no statement of the publish needs them; autovacuum analyzes the new partition
+    /// soon after the commit (its change counter counts the COPY).
     private func stageFeatures(_ features: FeatureRowEncoder, into staged: StagedTable) throws -> Int {
         try createStagingTable(staged)
         // FREEZE: the table is new in this transaction, so rows can be written frozen and
@@ -190,61 +211,49 @@ public final class SnapshotPublisher {
             )
         }
         try connection.simpleQuery("""
-            alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, as_of);
-            analyze \(staged.qualifiedStaging) (customer_id)
+            alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, as_of)
             """)
         return rows
     }
 
-    private func stageMemberships<Memberships: Sequence>(
-        _ memberships: Memberships,
-        asOf: PostgresDate,
-        into staged: StagedTable
-    ) throws -> Int where Memberships.Element == SegmentMembership {
-        try createStagingTable(staged)
+    /// Rows go in (segmentation_key, segment_key) order, so that each segment's members
+    /// are adjacent and the BRIN index over those columns finds them; the primary key is
+    /// built after the COPY, and the statistics of the whole table come from `analyze`.
+    private func stageMemberships(_ staged: StagedMemberships, asOf: PostgresDate, into table: StagedTable) throws -> Int {
+        try createStagingTable(table)
+        let memberships = staged.table
+        let keys = staged.catalog.keys
         let rows = try connection.copyIn(
-            "copy \(staged.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)",
-            rows: memberships
-        ) { encoder, membership in
-            encoder.beginRow(fieldCount: 5)
-            encoder.write(asOf)
-            encoder.write(membership.customerID)
-            encoder.write(membership.segmentationKey)
-            encoder.write(membership.segmentKey)
-            encoder.write(membership.isPrimary)
+            "copy \(table.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)"
+        ) { stream in
+            try EncodedChunkPipeline.run(
+                produce: { emit in
+                    var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
+                    for index in memberships.orderedBySegment(keys: keys) {
+                        let key = keys[Int(memberships.segments[Int(index)])]
+                        encoder.beginRow(fieldCount: 5)
+                        encoder.write(asOf)
+                        encoder.write(memberships.customerIDs[Int(index)])
+                        encoder.write(key.segmentationKey)
+                        encoder.write(key.segmentKey)
+                        encoder.write(memberships.isPrimary[Int(index)])
+                        if encoder.byteCount >= 1 << 20 {
+                            guard emit(encoder.buffer) else { return }
+                            encoder.removeAll()
+                        }
+                    }
+                    _ = emit(encoder.buffer)
+                },
+                consume: { try stream.send($0) }
+            )
         }
         try connection.simpleQuery("""
-            alter table \(staged.qualifiedStaging) add constraint \(staged.quotedStaging(suffix: "_pkey")) primary key (customer_id, segmentation_key, segment_key, as_of);
-            create index \(staged.quotedStaging(suffix: "_segment_idx")) on \(staged.qualifiedStaging) (segmentation_key, segment_key);
-            analyze \(staged.qualifiedStaging)
+            alter table \(table.qualifiedStaging) add constraint \(table.quotedStaging(suffix: "_pkey")) primary key (customer_id, segmentation_key, segment_key, as_of);
+            create index \(table.quotedStaging(suffix: "_segment_brin")) on \(table.qualifiedStaging)
+                using brin (segmentation_key, segment_key) with (pages_per_range = 16);
+            analyze \(table.qualifiedStaging)
             """)
         return rows
-    }
-
-    /// Memberships must name customers of the snapshot, and nobody may be in two
-    /// segments of the primary segmentation (transitions would count them twice).
-    private func validate(asOf: PostgresDate, features: StagedTable, segments: StagedTable) throws {
-        let row = try connection.execute("""
-            select
-                (select count(*)
-                 from \(unescaped: segments.qualifiedStaging) s
-                 where not exists (select from \(unescaped: features.qualifiedStaging) f where f.customer_id = s.customer_id)
-                ) as orphans,
-                (select count(*)
-                 from (select from \(unescaped: segments.qualifiedStaging)
-                       where is_primary
-                       group by customer_id, segmentation_key
-                       having count(*) > 1) as doubled
-                ) as doubled
-            """)[0]
-        let orphans = row[0].int ?? 0
-        let doubled = row[1].int ?? 0
-        if orphans > 0 {
-            throw SnapshotValidationError(asOf: asOf, problem: "\(orphans) segment memberships name customers without features")
-        }
-        if doubled > 0 {
-            throw SnapshotValidationError(asOf: asOf, problem: "\(doubled) customers are in more than one segment of a primary segmentation")
-        }
     }
 
     private func replaceDefinitions(_ definitions: [SegmentDefinitionRecord], asOf: PostgresDate) throws -> Int {
@@ -278,22 +287,48 @@ public final class SnapshotPublisher {
         return inserted
     }
 
+    /// The JSON text of `raw` is the costly part of a quarantine row: encoded on a worker
+    /// while the server parses the previous chunk.
     private func replaceQuarantine(_ records: [QuarantineRecord], asOf: PostgresDate, runID: RunID) throws -> Int {
         try connection.execute("delete from \(identifier: schema).quarantine where as_of = \(asOf)")
+        guard !records.isEmpty else { return 0 }
         return try connection.copyIn(
-            "copy \(PostgresQuery.quoteIdentifier(schema)).quarantine (run_id, as_of, source, source_key, reason, action, raw) from stdin with (format binary)",
-            rows: records
-        ) { encoder, record in
-            encoder.beginRow(fieldCount: 7)
-            encoder.write(runID.uuid)
-            encoder.write(asOf)
-            encoder.write(record.source)
-            // The clean stage keys rows without a key as "": store NULL, as documented.
-            encoder.write(record.key.isEmpty ? nil : record.key)
-            encoder.write(record.reason)
-            encoder.write(record.action.rawValue)
-            // jsonb's binary form is a version byte (1) followed by the JSON text.
-            encoder.write("\u{1}" + JSONText.object(record.raw.map { ($0.column, $0.value.map(JSONText.string) ?? "null") }))
+            "copy \(PostgresQuery.quoteIdentifier(schema)).quarantine (run_id, as_of, source, source_key, reason, action, raw) from stdin with (format binary)"
+        ) { stream in
+            try EncodedChunkPipeline.run(
+                produce: { emit in
+                    var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
+                    var json: [UInt8] = []
+                    for record in records {
+                        encoder.beginRow(fieldCount: 7)
+                        encoder.write(runID.uuid)
+                        encoder.write(asOf)
+                        encoder.write(record.source)
+                        // The clean stage keys rows without a key as "": store NULL, as documented.
+                        encoder.write(record.key.isEmpty ? nil : record.key)
+                        encoder.write(record.reason)
+                        encoder.write(record.action.rawValue)
+                        // jsonb's binary form is a version byte (1) followed by the JSON text.
+                        json.removeAll(keepingCapacity: true)
+                        json.append(1)
+                        json.append(UInt8(ascii: "{"))
+                        for (position, value) in record.raw.enumerated() {
+                            if position > 0 { json.append(UInt8(ascii: ",")) }
+                            JSONText.appendString(value.column, to: &json)
+                            json.append(UInt8(ascii: ":"))
+                            if let text = value.value { JSONText.appendString(text, to: &json) } else { json += Array("null".utf8) }
+                        }
+                        json.append(UInt8(ascii: "}"))
+                        encoder.write(String(decoding: json, as: UTF8.self))
+                        if encoder.byteCount >= 1 << 20 {
+                            guard emit(encoder.buffer) else { return }
+                            encoder.removeAll()
+                        }
+                    }
+                    _ = emit(encoder.buffer)
+                },
+                consume: { try stream.send($0) }
+            )
         }
     }
 
@@ -337,7 +372,7 @@ public final class SnapshotPublisher {
     }
 
     /// The partition of `table` that holds `asOf`, schema-qualified and quoted; nil if none.
-    private func partition(of table: String, asOf: PostgresDate) throws -> String? {
+    func partition(of table: String, asOf: PostgresDate) throws -> String? {
         try connection.execute("""
             select format('%I.%I', n.nspname, c.relname)
             from pg_inherits i
@@ -388,7 +423,8 @@ public final class SnapshotPublisher {
         return rows
     }
 
-    private func recordSnapshot<Memberships>(_ snapshot: OutputSnapshot<Memberships>, previous: PostgresDate?, counts: [String: Int]) throws {
+    /// Upserts the snapshot's row; returns its token (run id and publish time).
+    private func recordSnapshot<Memberships>(_ snapshot: OutputSnapshot<Memberships>, previous: PostgresDate?, counts: [String: Int]) throws -> String {
         try connection.execute("""
             insert into \(identifier: schema).snapshots
                 (as_of, run_id, config_hash, previous_as_of, customers, memberships, quarantined, published_at)
@@ -404,7 +440,42 @@ public final class SnapshotPublisher {
                 memberships = excluded.memberships,
                 quarantined = excluded.quarantined,
                 published_at = excluded.published_at
-            """)
+            returning run_id::text || ' ' || published_at::text
+            """)[0][0].string ?? ""
+    }
+
+    /// Computes the snapshot's KPIs and transitions against `previous` and writes them.
+    private func compareAndWrite(
+        asOf: PostgresDate, previous: PostgresDate?, customerIDs: [Int64], measures: SnapshotComparisons.Measures,
+        staged: StagedMemberships, definitions: [SegmentDefinitionRecord]
+    ) throws -> Int {
+        var catalog = staged.catalog
+        var before: SnapshotComparisons.Previous?
+        if let previous { before = try previousSnapshot(asOf: previous, catalog: &catalog) }
+        let comparisons = SnapshotComparisons(
+            customerIDs: customerIDs, measures: measures, staged: staged, catalog: catalog,
+            definitions: definitions, previous: before
+        )
+        return try writeComparisons(comparisons, asOf: asOf, previous: previous)
+    }
+
+    /// The previous snapshot for the comparisons: the one kept from the last publish if
+    /// `snapshots` still shows that publish, else read from its partitions.
+    private func previousSnapshot(asOf: PostgresDate, catalog: inout SegmentCatalog) throws -> SnapshotComparisons.Previous {
+        if let last = lastPublished, last.snapshot.asOf == asOf {
+            let current = try connection.execute(
+                "select run_id::text || ' ' || published_at::text from \(identifier: schema).snapshots where as_of = \(asOf)"
+            ).rows.first?[0].string
+            if current == last.token {
+                // Its segment indices refer to its own catalog: renumber them into this one.
+                let renumbered = last.keys.map { catalog.index(segmentationKey: $0.segmentationKey, segmentKey: $0.segmentKey) }
+                var snapshot = last.snapshot
+                snapshot.memberships.segments = snapshot.memberships.segments.map { renumbered[Int($0)] }
+                return snapshot
+            }
+        }
+        lastPublished = nil
+        return try readSnapshot(asOf: asOf, catalog: &catalog)
     }
 
     /// A PostgreSQL array literal of quoted elements, e.g. `{"a","b \"c\""}`.
@@ -424,7 +495,7 @@ private struct StagedTable {
     let asOf: PostgresDate
 
     /// Indexes created on the staging table, renamed along with it.
-    var indexSuffixes: [String] { table == "customer_segments" ? ["_pkey", "_segment_idx"] : ["_pkey"] }
+    var indexSuffixes: [String] { table == "customer_segments" ? ["_pkey", "_segment_brin"] : ["_pkey"] }
 
     /// The date as SQL text; safe to splice (digits and dashes only).
     var asOfLiteral: String { "'\(asOf.description)'::date" }
