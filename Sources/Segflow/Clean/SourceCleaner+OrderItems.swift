@@ -89,5 +89,27 @@ extension SourceCleaner {
             table.netCents[index] = FxTable.convert(cents: lineCents, rateE8: orders.rateE8[Int(orderRow)])
         }
         table.groupByOrder(orderCount: orders.count)
+        table.releaseCleaningColumns()
+    }
+}
+
+extension ItemTable {
+    /// Frees every column once the last snapshot's features are built.
+    func releaseAll() {
+        releaseCleaningColumns()
+        quantity = []; discountCents = []; netCents = []; product = []
+        groupByOrder(orderCount: 0)
+    }
+
+    /// Frees the columns only deduplication, validation and grouping read (more than half
+    /// of the table): the features read lines through `lines(of:)`.
+    func releaseCleaningColumns() {
+        orderID = []
+        lineNo = []
+        productID = []
+        unitPriceCents = []
+        listPriceCents = []
+        order = []
+        kept = []
     }
 }

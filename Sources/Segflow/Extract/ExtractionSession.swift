@@ -78,7 +78,7 @@ final class ExtractionSession {
         for (index, task) in tasks.enumerated() {
             let timing = try results.get(index)
             timings[task.label] = timing
-            logger.debug("extracted", metadata: ["source": "\(task.label)", "rows": "\(timing.rows)", "seconds": "\(String(format: "%.2f", timing.seconds))"])
+            logger.debug("extracted", metadata: ["stage": "extract", "source": "\(task.label)", "rows": "\(timing.rows)", "rows_in": "\(timing.rows)", "seconds": "\(String(format: "%.2f", timing.seconds))"])
         }
         return timings
     }
