@@ -94,6 +94,15 @@ extension SourceCleaner {
 }
 
 extension ItemTable {
+    /// Reserves room for about `rows` lines in every column.
+    func reserve(_ rows: Int) {
+        orderID.reserveCapacity(rows); lineNo.reserveCapacity(rows); productID.reserveCapacity(rows)
+        quantity.reserveCapacity(rows); unitPriceCents.reserveCapacity(rows); listPriceCents.reserveCapacity(rows)
+        discountCents.reserveCapacity(rows); order.reserveCapacity(rows); product.reserveCapacity(rows)
+        netCents.reserveCapacity(rows); kept.reserveCapacity(rows)
+        seenKeys = Int64Set(capacity: rows)
+    }
+
     /// Frees every column once the last snapshot's features are built.
     func releaseAll() {
         releaseCleaningColumns()

@@ -107,6 +107,19 @@ extension SourceCleaner {
 }
 
 extension OrderTable {
+    /// Reserves room for about `rows` orders in every column.
+    func reserve(_ rows: Int) {
+        index = Int64Index(capacity: rows)
+        ids.reserveCapacity(rows); customer.reserveCapacity(rows); placedAt.reserveCapacity(rows)
+        updatedAt.reserveCapacity(rows); localDay.reserveCapacity(rows); status.reserveCapacity(rows)
+        statusText.reserveCapacity(rows); totalCents.reserveCapacity(rows); sessionID.reserveCapacity(rows)
+        netCents.reserveCapacity(rows); subtotalCents.reserveCapacity(rows); discountCents.reserveCapacity(rows)
+        rateE8.reserveCapacity(rows); hasCoupon.reserveCapacity(rows); attributedSession.reserveCapacity(rows)
+        attributedSessionStart.reserveCapacity(rows); explicitSessionConfirmed.reserveCapacity(rows)
+        customerID.reserveCapacity(rows); currency.reserveCapacity(rows); shippingCents.reserveCapacity(rows)
+        taxCents.reserveCapacity(rows); kept.reserveCapacity(rows)
+    }
+
     /// Frees every column once the last snapshot's features are built.
     func releaseAll() {
         releaseCleaningColumns()

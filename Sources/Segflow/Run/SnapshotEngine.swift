@@ -114,7 +114,9 @@ public struct SnapshotEngine: Sendable {
         }
 
         // Phase 2: orders, and the ids of sessions and of later orders.
-        let seenSessions = SessionKeyState()
+        let seenSessions = SessionKeyState(capacity: session.estimatedRows(settings.mapping(.sessions)) ?? 1 << 20)
+        if let orders = session.estimatedRows(settings.mapping(.orders)) { cleaner.orders.reserve(orders) }
+        if let items = session.estimatedRows(settings.mapping(.orderItems)) { cleaner.items.reserve(items) }
         try logPhase("orders, session ids") {
             try session.runConcurrently([
                 .init(source: .orders, label: "orders", sql: settings.mapping(.orders).copyStatement(for: .orders),
@@ -211,7 +213,10 @@ public struct SnapshotEngine: Sendable {
 }
 
 /// State a phase's worker thread owns until the phase ends.
-private final class SessionKeyState: @unchecked Sendable { var seen = Int64Set(capacity: 1 << 20) }
+private final class SessionKeyState: @unchecked Sendable {
+    var seen: Int64Set
+    init(capacity: Int) { seen = Int64Set(capacity: capacity) }
+}
 private final class HeldSessions: @unchecked Sendable {
     var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
     var anonymous: [SessionJoin.Session] = []
