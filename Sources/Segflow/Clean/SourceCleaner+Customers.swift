@@ -67,6 +67,10 @@ extension SourceCleaner {
     func finalizeCustomers() {
         let table = customers
         let box = log(.customers)
+        // D - interval '120 years', with PostgreSQL's clamping of Feb 29 to Feb 28.
+        let asOf = PostgresDate(daysSince1970: asOfDay).components
+        let limit = (PostgresDate(year: asOf.year - 120, month: asOf.month, day: asOf.day)
+            ?? PostgresDate(year: asOf.year - 120, month: asOf.month, day: 28))?.daysSince1970 ?? .min
         for slot in 0..<table.count {
             let id = table.ids[slot]
             let email = TextNormalization.lowerTrimmed(table.rawEmail[slot])
@@ -88,10 +92,6 @@ extension SourceCleaner {
             }
             let birth = table.rawBirthDay[slot]
             if birth != .min {
-                // D - interval '120 years', with PostgreSQL's clamping of Feb 29 to Feb 28.
-                let asOf = PostgresDate(daysSince1970: asOfDay).components
-                let limit = (PostgresDate(year: asOf.year - 120, month: asOf.month, day: asOf.day)
-                    ?? PostgresDate(year: asOf.year - 120, month: asOf.month, day: 28))?.daysSince1970 ?? .min
                 if birth > asOfDay || birth < limit {
                     box.log.repair(key: String(id), reason: "invalid_birth_date", raw: [.init("birth_date", PostgresDate(daysSince1970: birth).description)])
                 } else {
@@ -99,5 +99,9 @@ extension SourceCleaner {
                 }
             }
         }
+        // Only deduplication and the checks above read the raw values.
+        table.rawEmail = []
+        table.rawCountry = []
+        table.rawBirthDay = []
     }
 }

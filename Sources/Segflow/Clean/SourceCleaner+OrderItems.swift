@@ -89,5 +89,36 @@ extension SourceCleaner {
             table.netCents[index] = FxTable.convert(cents: lineCents, rateE8: orders.rateE8[Int(orderRow)])
         }
         table.groupByOrder(orderCount: orders.count)
+        table.releaseCleaningColumns()
+    }
+}
+
+extension ItemTable {
+    /// Reserves room for about `rows` lines in every column.
+    func reserve(_ rows: Int) {
+        orderID.reserveCapacity(rows); lineNo.reserveCapacity(rows); productID.reserveCapacity(rows)
+        quantity.reserveCapacity(rows); unitPriceCents.reserveCapacity(rows); listPriceCents.reserveCapacity(rows)
+        discountCents.reserveCapacity(rows); order.reserveCapacity(rows); product.reserveCapacity(rows)
+        netCents.reserveCapacity(rows); kept.reserveCapacity(rows)
+        seenKeys = Int64Set(capacity: rows)
+    }
+
+    /// Frees every column once the last snapshot's features are built.
+    func releaseAll() {
+        releaseCleaningColumns()
+        quantity = []; discountCents = []; netCents = []; product = []
+        groupByOrder(orderCount: 0)
+    }
+
+    /// Frees the columns only deduplication, validation and grouping read (more than half
+    /// of the table): the features read lines through `lines(of:)`.
+    func releaseCleaningColumns() {
+        orderID = []
+        lineNo = []
+        productID = []
+        unitPriceCents = []
+        listPriceCents = []
+        order = []
+        kept = []
     }
 }

@@ -18,7 +18,7 @@ extension SourceCleaner {
             return
         }
         let updatedAt = try row.timestamp(12)?.microsecondsSince2000 ?? .min
-        let status = TextNormalization.lowerTrimmed(try row.string(4)) ?? ""
+        let status = try orderStatuses.value(row, 4) { TextNormalization.lowerTrimmed($0) ?? "" }
         let table = orders
         let slot: Int
         if let existing = table.index.find(id) {
@@ -40,7 +40,7 @@ extension SourceCleaner {
         table.placedAt[slot] = placedAt
         table.updatedAt[slot] = updatedAt
         table.statusText[slot] = status
-        table.currency[slot] = TextNormalization.trimmed(try row.string(5) ?? "").uppercased()
+        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.trimmed($0 ?? "").uppercased() }
         table.subtotalCents[slot] = subtotal
         table.discountCents[slot] = discount
         table.shippingCents[slot] = try row.numericScaled(8, scale: 2) ?? 0
@@ -102,10 +102,44 @@ extension SourceCleaner {
             table.netCents[slot] = FxTable.convert(cents: table.subtotalCents[slot] - table.discountCents[slot], rateE8: rateE8)
         }
         table.groupByCustomer(customerCount: customers.count)
+        table.releaseCleaningColumns()
     }
 }
 
 extension OrderTable {
+    /// Reserves room for about `rows` orders in every column.
+    func reserve(_ rows: Int) {
+        index = Int64Index(capacity: rows)
+        ids.reserveCapacity(rows); customer.reserveCapacity(rows); placedAt.reserveCapacity(rows)
+        updatedAt.reserveCapacity(rows); localDay.reserveCapacity(rows); status.reserveCapacity(rows)
+        statusText.reserveCapacity(rows); totalCents.reserveCapacity(rows); sessionID.reserveCapacity(rows)
+        netCents.reserveCapacity(rows); subtotalCents.reserveCapacity(rows); discountCents.reserveCapacity(rows)
+        rateE8.reserveCapacity(rows); hasCoupon.reserveCapacity(rows); attributedSession.reserveCapacity(rows)
+        attributedSessionStart.reserveCapacity(rows); explicitSessionConfirmed.reserveCapacity(rows)
+        customerID.reserveCapacity(rows); currency.reserveCapacity(rows); shippingCents.reserveCapacity(rows)
+        taxCents.reserveCapacity(rows); kept.reserveCapacity(rows)
+    }
+
+    /// Frees every column once the last snapshot's features are built.
+    func releaseAll() {
+        releaseCleaningColumns()
+        index = Int64Index(capacity: 1)
+        ids = []; customer = []; placedAt = []; localDay = []; status = []; sessionID = []; netCents = []
+        subtotalCents = []; discountCents = []; rateE8 = []; hasCoupon = []; attributedSession = []
+        attributedSessionStart = []; explicitSessionConfirmed = []; customerID = []; kept = []
+        groupByCustomer(customerCount: 0)
+    }
+
+    /// Frees the columns only deduplication and validation read (about a third of the table).
+    func releaseCleaningColumns() {
+        updatedAt = []
+        statusText = []
+        currency = []
+        shippingCents = []
+        taxCents = []
+        totalCents = []
+    }
+
     /// Appends an empty row for a new order id.
     func append(id: Int64) {
         ids.append(id)

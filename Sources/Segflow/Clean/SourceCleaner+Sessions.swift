@@ -1,17 +1,9 @@
 import PostgresClient
 
 extension SourceCleaner {
-    /// The first pass (the columns of `sessionKeyColumns`): finds duplicate session ids and
-    /// which customer each visitor is, from every session row that passes the row checks.
-    func consumeSessionKeys(_ row: BinaryCopyRow, seen: inout Int64Set) throws {
+    /// The first pass (session ids only): finds the ids that occur more than once.
+    func consumeSessionID(_ row: BinaryCopyRow, seen: inout Int64Set) throws {
         if let id = try row.int64(0), !seen.insert(id) { duplicateSessionIDs.insert(id) }
-        guard let customerID = try row.int64(2), let startedAt = try row.timestamp(3)?.microsecondsSince2000,
-              let customer = customers.row(of: customerID),
-              let visitorKey = row.withBytes(1, { StableHash.visitorKey($0) }) ?? nil,
-              rowRejectReason(startedAt: startedAt, endedAt: try row.timestamp(4)?.microsecondsSince2000 ?? startedAt,
-                              customerID: customerID, pageViews: try row.int32(5) ?? 0, productViews: try row.int32(6) ?? 0,
-                              categoryViews: try row.int32(7) ?? 0, cartAdds: try row.int32(8) ?? 0) == nil else { return }
-        stitching.recordLogin(visitorKey: visitorKey, customerRow: customer, at: startedAt)
     }
 
     /// The checks of a session row itself, whatever its duplicates (docs/semantics.md).
@@ -24,28 +16,46 @@ extension SourceCleaner {
     }
 
     /// Columns: session_id, visitor_id, customer_id, started_at, ended_at, channel,
-    /// page_views, product_views, cart_adds, cart_product_id.
-    func consumeSession(_ row: BinaryCopyRow, join: SessionJoin, held: inout [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])]) throws {
+    /// page_views, product_views, category_views, cart_adds, cart_product_id.
+    ///
+    /// Logged-in sessions join at once and teach the stitching which customer their visitor
+    /// is; anonymous ones need the whole stitching, so those that pass their checks are held
+    /// (in `anonymous`) and joined after the stream.
+    func consumeSession(_ row: BinaryCopyRow, join: SessionJoin, held: inout [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])],
+                        anonymous: inout [SessionJoin.Session]) throws {
         let box = log(.sessions)
         box.log.receive()
+        let startedAt = try row.timestamp(3)?.microsecondsSince2000
+        let customerID = try row.int64(2)
+        let visitorKey = row.withBytes(1) { StableHash.visitorKey($0) } ?? nil
+        let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
+        let counts = SessionCounts(pageViews: try row.int32(6) ?? 0, categoryViews: try row.int32(8) ?? 0)
+        let productViews = try row.int32(7) ?? 0
+        let cartAdds = try row.int32(9) ?? 0
+        // Visitor stitching counts every logged-in row that passes the row checks, whatever
+        // its key or duplicates (docs/semantics.md, "Join").
+        if let customerID, let startedAt, let visitorKey, let customer = customers.row(of: customerID),
+           rowRejectReason(startedAt: startedAt, endedAt: endedAt ?? startedAt, customerID: customerID, pageViews: counts.pageViews,
+                           productViews: productViews, categoryViews: counts.categoryViews, cartAdds: cartAdds) == nil {
+            stitching.recordLogin(visitorKey: visitorKey, customerRow: customer, at: startedAt)
+        }
         guard let id = try row.int64(0) else {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .sessions))
             return
         }
-        guard let startedAt = try row.timestamp(3)?.microsecondsSince2000 else {
+        guard let startedAt else {
             box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .sessions))
             return
         }
-        let counts = SessionCounts(pageViews: try row.int32(6) ?? 0, categoryViews: try row.int32(8) ?? 0)
         let session = SessionJoin.Session(
             id: id,
-            visitorKey: (row.withBytes(1) { StableHash.visitorKey($0) } ?? nil) ?? 0,
-            customerID: try row.int64(2) ?? 0,
+            visitorKey: visitorKey ?? 0,
+            customerID: customerID ?? 0,
             startedAt: startedAt,
-            endedAt: try row.timestamp(4)?.microsecondsSince2000 ?? startedAt,
-            channel: TextNormalization.lowerTrimmed(try row.string(5)),
-            productViews: try row.int32(7) ?? 0,
-            cartAdds: try row.int32(9) ?? 0,
+            endedAt: endedAt ?? startedAt,
+            channel: try sessionChannels.value(row, 5) { join.activity.channelCode(TextNormalization.lowerTrimmed($0)) },
+            productViews: productViews,
+            cartAdds: cartAdds,
             cartProductID: try row.int64(10) ?? 0
         )
         if duplicateSessionIDs.contains(id) {
@@ -53,14 +63,33 @@ extension SourceCleaner {
             held.append((session, counts, RawValues.render(row, source: .sessions)))
             return
         }
+        if session.customerID == 0 {
+            if let reason = rowReason(session, counts: counts) {
+                box.log.reject(key: String(id), reason: reason, raw: RawValues.render(row, source: .sessions))
+            } else if session.visitorKey != 0 {
+                anonymous.append(session)
+            }
+            return
+        }
         admitSession(session, counts: counts, join: join, raw: RawValues.render(row, source: .sessions))
+    }
+
+    /// After the stream, with the stitching complete: joins the held anonymous sessions
+    /// (already checked), then resolves the duplicated ids.
+    func finishSessions(anonymous: [SessionJoin.Session], held: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])], join: SessionJoin) {
+        for session in anonymous { join.add(session) }
+        resolveHeldSessions(held, join: join)
+    }
+
+    private func rowReason(_ session: SessionJoin.Session, counts: SessionCounts) -> String? {
+        rowRejectReason(startedAt: session.startedAt, endedAt: session.endedAt, customerID: session.customerID,
+                        pageViews: counts.pageViews, productViews: session.productViews,
+                        categoryViews: counts.categoryViews, cartAdds: session.cartAdds)
     }
 
     /// Validates a deduplicated session and hands it to the join.
     func admitSession(_ session: SessionJoin.Session, counts: SessionCounts, join: SessionJoin, raw: @autoclosure () -> [QuarantineRecord.RawValue]) {
-        if let reason = rowRejectReason(startedAt: session.startedAt, endedAt: session.endedAt, customerID: session.customerID,
-                                        pageViews: counts.pageViews, productViews: session.productViews,
-                                        categoryViews: counts.categoryViews, cartAdds: session.cartAdds) {
+        if let reason = rowReason(session, counts: counts) {
             log(.sessions).log.reject(key: String(session.id), reason: reason, raw: raw())
             return
         }

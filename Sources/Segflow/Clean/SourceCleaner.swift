@@ -23,8 +23,13 @@ final class SourceCleaner: @unchecked Sendable {
     var ordersAfterCutoff = Int64Set()
     /// Session ids that occur more than once; those rows are resolved after the stream.
     var duplicateSessionIDs = Int64Set()
-    /// One log per source, each touched only by the thread cleaning that source.
-    let logs: [SourceName: QuarantineLogBox]
+    /// One log per source (in `SourceName.allCases` order), each touched only by the
+    /// thread cleaning that source.
+    private let logs: [QuarantineLogBox]
+    /// Raw status, currency and channel spellings already normalised, per source thread.
+    var orderStatuses = SmallTextCache<String>()
+    var orderCurrencies = SmallTextCache<String>()
+    var sessionChannels = SmallTextCache<Int32>()
 
     init(rules: CleaningRules, calendar: LocalCalendar, baseCurrency: String, asOfDay: Int32, cutoff: Int64, runStartedAt: Int64) {
         self.rules = rules
@@ -33,12 +38,20 @@ final class SourceCleaner: @unchecked Sendable {
         self.cutoff = cutoff
         self.runStartedAt = runStartedAt
         self.fx = FxTable(baseCurrency: baseCurrency)
-        self.logs = Dictionary(uniqueKeysWithValues: SourceName.allCases.map { ($0, QuarantineLogBox(source: $0)) })
+        self.logs = SourceName.allCases.map { QuarantineLogBox(source: $0) }
     }
 
+    /// A switch, not a dictionary: this runs once per row, and hashing the enum hashes its raw String.
     func log(_ source: SourceName) -> QuarantineLogBox {
-        guard let box = logs[source] else { preconditionFailure("every source has a log") }
-        return box
+        switch source {
+        case .customers: logs[0]
+        case .products: logs[1]
+        case .sessions: logs[2]
+        case .orders: logs[3]
+        case .orderItems: logs[4]
+        case .chats: logs[5]
+        case .fxRates: logs[6]
+        }
     }
 }
 

@@ -43,6 +43,17 @@ final class ExtractionSession {
         return connections[index]
     }
 
+    /// The planner's row count of a mapped table (`pg_class.reltuples`), to reserve memory
+    /// up front instead of doubling arrays; nil for a query mapping, a table never analysed
+    /// or any error (it is only an estimate).
+    func estimatedRows(_ mapping: SourceMapping) -> Int? {
+        guard case .table(let name) = mapping,
+              let result = try? connection(0).execute(
+                  "select coalesce((select reltuples::int8 from pg_class where oid = to_regclass(\(name)::text)), -1) as n"),
+              let rows = result[0]["n"].int64, rows > 0 else { return nil }
+        return Int(min(rows, 1 << 31))
+    }
+
     /// One COPY to run: the statement and the row handler, with a name for logs.
     struct Task {
         var source: SourceName
@@ -78,7 +89,7 @@ final class ExtractionSession {
         for (index, task) in tasks.enumerated() {
             let timing = try results.get(index)
             timings[task.label] = timing
-            logger.debug("extracted", metadata: ["source": "\(task.label)", "rows": "\(timing.rows)", "seconds": "\(String(format: "%.2f", timing.seconds))"])
+            logger.debug("extracted", metadata: ["stage": "extract", "source": "\(task.label)", "rows": "\(timing.rows)", "rows_in": "\(timing.rows)", "seconds": "\(String(format: "%.2f", timing.seconds))"])
         }
         return timings
     }

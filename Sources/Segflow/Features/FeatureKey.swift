@@ -28,8 +28,15 @@ enum FeatureKey: String, CaseIterable {
     case btydMonetaryValue = "btyd_monetary_value"
 
     /// The catalog index; every case names a catalog feature (a test checks both ways).
-    var index: Int {
-        guard let index = FeatureCatalog.indexByName[rawValue] else { preconditionFailure("\(rawValue) is not in FeatureCatalog") }
+    /// Read per customer and feature, so it is an array read, not a String-keyed lookup.
+    var index: Int { Self.catalogIndices[ordinal] }
+
+    /// The case's position in `allCases` (a payload-free enum is stored as its ordinal).
+    private var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    private static let catalogIndices: [Int] = allCases.enumerated().map { position, key in
+        precondition(key.ordinal == position, "FeatureKey is stored as its case ordinal")
+        guard let index = FeatureCatalog.indexByName[key.rawValue] else { preconditionFailure("\(key.rawValue) is not in FeatureCatalog") }
         return index
     }
 }

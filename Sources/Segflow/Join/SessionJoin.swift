@@ -7,7 +7,8 @@ final class SessionJoin: @unchecked Sendable {
         var customerID: Int64      // 0: anonymous
         var startedAt: Int64
         var endedAt: Int64
-        var channel: String?
+        /// `activity`'s code of the normalised channel; -1: none.
+        var channel: Int32
         var productViews: Int32
         var cartAdds: Int32
         var cartProductID: Int64   // 0: none
@@ -67,7 +68,7 @@ final class SessionJoin: @unchecked Sendable {
         }
 
         let localDay = calendar.localDay(session.startedAt)
-        let channel = activity.channelCode(session.channel)
+        let channel = session.channel
         let category: Int32 = session.cartProductID == 0 ? -1 : products.row(of: session.cartProductID).map { products.category[Int($0)] } ?? -1
         for (snapshot, window) in windows.enumerated() where session.startedAt < window.cutoff && knownSince < window.cutoff {
             let slot = activity.slot(snapshot: snapshot, customer: customer)

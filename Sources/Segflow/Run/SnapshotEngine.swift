@@ -7,9 +7,10 @@ import PostgresClient
 /// Sources stream through binary COPY over up to three connections sharing one database
 /// snapshot, in three phases so each join finds what it needs already loaded:
 /// 1. products, fx_rates, customers;
-/// 2. orders, session keys (duplicates and visitor stitching), orders after the cut-off;
+/// 2. orders, session ids (to find duplicates), orders after the cut-off;
 /// 3. order_items, sessions, chats.
-/// Sessions — the largest source — are aggregated as they stream and never held.
+/// Sessions — the largest source — are aggregated as they stream; only anonymous ones,
+/// which need the complete visitor stitching, are held until the stream ends.
 public struct SnapshotEngine: Sendable {
     public struct Settings: Sendable {
         public var timeZone: TimeZone
@@ -112,14 +113,16 @@ public struct SnapshotEngine: Sendable {
             ])
         }
 
-        // Phase 2: orders, and the keys of sessions and of later orders.
-        let seenSessions = SessionKeyState()
-        try logPhase("orders, session keys") {
+        // Phase 2: orders, and the ids of sessions and of later orders.
+        let seenSessions = SessionKeyState(capacity: session.estimatedRows(settings.mapping(.sessions)) ?? 1 << 20)
+        if let orders = session.estimatedRows(settings.mapping(.orders)) { cleaner.orders.reserve(orders) }
+        if let items = session.estimatedRows(settings.mapping(.orderItems)) { cleaner.items.reserve(items) }
+        try logPhase("orders, session ids") {
             try session.runConcurrently([
                 .init(source: .orders, label: "orders", sql: settings.mapping(.orders).copyStatement(for: .orders),
                       handle: { try shared.value.consumeOrder($0) }, finish: { shared.value.finalizeOrders() }),
-                .init(source: .sessions, label: "session_keys", sql: sessionKeysStatement(),
-                      handle: { try shared.value.consumeSessionKeys($0, seen: &seenSessions.seen) },
+                .init(source: .sessions, label: "session_keys", sql: sessionIDsStatement(),
+                      handle: { try shared.value.consumeSessionID($0, seen: &seenSessions.seen) },
                       finish: { seenSessions.seen = Int64Set() }),
                 .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(),
                       handle: { row in if let id = try row.int64(0) { shared.value.ordersAfterCutoff.insert(id) } }),
@@ -130,31 +133,35 @@ public struct SnapshotEngine: Sendable {
         let join = SessionJoin(windows: windows, calendar: calendar, customers: cleaner.customers, orders: cleaner.orders,
                                products: cleaner.products, stitching: cleaner.stitching)
         let held = HeldSessions()
-        let chatResult = ChatResult()
         let sharedJoin = UncheckedSendable(join)
         try logPhase("order_items, sessions, chats") {
             try session.runConcurrently([
                 .init(source: .orderItems, label: "order_items", sql: settings.mapping(.orderItems).copyStatement(for: .orderItems),
                       handle: { try shared.value.consumeItem($0) }, finish: { shared.value.finalizeItems() }),
                 .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions),
-                      handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows) },
-                      finish: { shared.value.resolveHeldSessions(held.rows, join: sharedJoin.value) }),
+                      handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows, anonymous: &held.anonymous) },
+                      finish: {
+                          shared.value.finishSessions(anonymous: held.anonymous, held: held.rows, join: sharedJoin.value)
+                          held.anonymous = []
+                          held.rows = []
+                      }),
                 .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats),
-                      handle: { try shared.value.consumeChat($0) },
-                      finish: { chatResult.activity = shared.value.finalizeChats(windows: windows) }),
+                      handle: { try shared.value.consumeChat($0) }),
             ])
         }
         session.close()
+        // Chats of anonymous visitors need the stitching, complete only once sessions have streamed.
+        let chats = cleaner.finalizeChats(windows: windows)
         let extracted = Date()
-        guard let chats = chatResult.activity else {
-            throw PostgresError(code: .invalidUsage, message: "chat stage produced no result")
-        }
 
         let quarantine = SourceName.allCases.map { cleaner.log($0).log }
         for log in quarantine {
-            logger.info("cleaned", metadata: ["source": "\(log.source)", "rows_in": "\(log.rowsIn)", "kept": "\(log.rowsKept)",
+            logger.info("cleaned", metadata: ["stage": "clean", "source": "\(log.source)", "rows_in": "\(log.rowsIn)",
+                                              "rows_out": "\(log.rowsKept)", "kept": "\(log.rowsKept)",
                                               "rejected": "\(log.rowsRejected)", "repaired": "\(log.rowsRepaired)"])
         }
+        logger.info("joined", metadata: ["stage": "join", "source": "sessions", "rows_in": "\(cleaner.log(.sessions).log.rowsKept)",
+                                         "visitors_stitched": "\(cleaner.stitching.visitorCount)", "customers": "\(cleaner.customers.count)"])
         var featureSeconds = 0.0
         for (index, window) in windows.enumerated() {
             let featuresStarted = Date()
@@ -163,7 +170,14 @@ public struct SnapshotEngine: Sendable {
                                          snapshot: index, workers: settings.workers)
             let features = builder.build()
             featureSeconds += Date().timeIntervalSince(featuresStarted)
-            logger.info("features", metadata: ["as_of": "\(window.asOf)", "customers": "\(features.count)"])
+            if index == windows.count - 1 {
+                // The caller's handler (segment, publish) needs none of the event tables.
+                cleaner.orders.releaseAll()
+                cleaner.items.releaseAll()
+            }
+            logger.info("features", metadata: ["stage": "features", "as_of": "\(window.asOf)", "rows_out": "\(features.count)",
+                                               "customers": "\(features.count)",
+                                               "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(featuresStarted)))"])
             try eachSnapshot(Snapshot(index: index, asOf: window.asOf, features: features))
         }
         return Summary(
@@ -175,16 +189,16 @@ public struct SnapshotEngine: Sendable {
     private func logPhase(_ name: String, _ body: () throws -> [String: (rows: Int, seconds: Double)]) throws {
         let started = Date()
         let timings = try body()
-        var metadata: Logger.Metadata = ["phase": "\(name)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"]
+        var metadata: Logger.Metadata = ["stage": "extract", "phase": "\(name)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"]
         for (label, timing) in timings { metadata[label] = "\(timing.rows) rows" }
         logger.info("extracted", metadata: metadata)
     }
 
-    private func sessionKeysStatement() -> String {
+    /// Only the ids: the duplicates must be known before the sessions stream joins them.
+    private func sessionIDsStatement() -> String {
         let from = settings.mapping(.sessions).fromClause
         return """
-            copy (select session_id::int8, visitor_id::text, customer_id::int8, started_at::timestamptz, ended_at::timestamptz, \
-            page_views::int4, product_views::int4, category_views::int4, cart_adds::int4 from \(from) \
+            copy (select session_id::int8 from \(from) \
             where started_at < current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
             """
     }
@@ -199,6 +213,11 @@ public struct SnapshotEngine: Sendable {
 }
 
 /// State a phase's worker thread owns until the phase ends.
-private final class SessionKeyState: @unchecked Sendable { var seen = Int64Set(capacity: 1 << 20) }
-private final class HeldSessions: @unchecked Sendable { var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = [] }
-private final class ChatResult: @unchecked Sendable { var activity: ChatActivity? }
+private final class SessionKeyState: @unchecked Sendable {
+    var seen: Int64Set
+    init(capacity: Int) { seen = Int64Set(capacity: capacity) }
+}
+private final class HeldSessions: @unchecked Sendable {
+    var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
+    var anonymous: [SessionJoin.Session] = []
+}

@@ -4,9 +4,11 @@
 /// costs a fraction of `Dictionary`'s hashing and memory.
 struct Int64Index {
     private var keys: [Int64]
+    /// -1 marks an empty slot (stored values are row numbers, never negative), so a probe
+    /// touches two arrays, not three.
     private var values: [Int32]
-    private var occupied: [Bool]
     private var mask: Int
+    private var shift: UInt64
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
@@ -14,37 +16,38 @@ struct Int64Index {
         while size < capacity * 2 { size <<= 1 }
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: -1, count: size)
-        occupied = Array(repeating: false, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
+    /// Fibonacci hashing: the product's high bits, so ids that share their low bits
+    /// (multiples, composite keys) still spread over the table.
     @inline(__always)
-    private static func hash(_ key: Int64) -> Int {
-        // Fibonacci hashing spreads sequential ids over the table.
-        Int(truncatingIfNeeded: UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15 >> 17)
+    private func home(_ key: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The slot of `key`, or nil.
     @inline(__always)
     func find(_ key: Int64) -> Int32? {
-        var position = Self.hash(key) & mask
-        while occupied[position] {
+        var position = home(key)
+        while values[position] >= 0 {
             if keys[position] == key { return values[position] }
             position = (position + 1) & mask
         }
         return nil
     }
 
-    /// Inserts `key → value` unless present; returns the existing value if there was one.
+    /// Inserts `key → value` (`value` ≥ 0) unless present; returns the existing value if there was one.
     @discardableResult
     mutating func insert(_ key: Int64, _ value: Int32) -> Int32? {
+        precondition(value >= 0, "Int64Index values are row numbers")
         if count * 2 >= keys.count { grow() }
-        var position = Self.hash(key) & mask
-        while occupied[position] {
+        var position = home(key)
+        while values[position] >= 0 {
             if keys[position] == key { return values[position] }
             position = (position + 1) & mask
         }
-        occupied[position] = true
         keys[position] = key
         values[position] = value
         count += 1
@@ -53,8 +56,9 @@ struct Int64Index {
 
     /// Replaces the value of an existing key.
     mutating func update(_ key: Int64, _ value: Int32) {
-        var position = Self.hash(key) & mask
-        while occupied[position] {
+        precondition(value >= 0, "Int64Index values are row numbers")
+        var position = home(key)
+        while values[position] >= 0 {
             if keys[position] == key {
                 values[position] = value
                 return
@@ -64,14 +68,14 @@ struct Int64Index {
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values, oldOccupied = occupied
+        let oldKeys = keys, oldValues = values
         let size = keys.count * 2
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: -1, count: size)
-        occupied = Array(repeating: false, count: size)
         mask = size - 1
+        shift -= 1
         count = 0
-        for index in oldKeys.indices where oldOccupied[index] {
+        for index in oldKeys.indices where oldValues[index] >= 0 {
             insert(oldKeys[index], oldValues[index])
         }
     }

@@ -4,6 +4,7 @@ struct Int64Set {
     private static let empty = Int64.min
     private var slots: [Int64]
     private var mask: Int
+    private var shift: UInt64
     private var containsEmptyKey = false
     private(set) var count = 0
 
@@ -12,6 +13,14 @@ struct Int64Set {
         while size * 7 < capacity * 10 { size <<= 1 }
         slots = Array(repeating: Self.empty, count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
+    }
+
+    /// Fibonacci hashing: the product's high bits, so ids that share their low bits
+    /// (multiples, composite keys) still spread over the table.
+    @inline(__always)
+    private func home(_ key: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// Inserts `key`; false if it was already there.
@@ -24,7 +33,7 @@ struct Int64Set {
             return true
         }
         if (count + 1) * 10 > slots.count * 7 { grow() }
-        var position = Int(truncatingIfNeeded: UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15 >> 17) & mask
+        var position = home(key)
         while slots[position] != Self.empty {
             if slots[position] == key { return false }
             position = (position + 1) & mask
@@ -36,7 +45,7 @@ struct Int64Set {
 
     func contains(_ key: Int64) -> Bool {
         if key == Self.empty { return containsEmptyKey }
-        var position = Int(truncatingIfNeeded: UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15 >> 17) & mask
+        var position = home(key)
         while slots[position] != Self.empty {
             if slots[position] == key { return true }
             position = (position + 1) & mask
@@ -48,6 +57,7 @@ struct Int64Set {
         let old = slots
         slots = Array(repeating: Self.empty, count: old.count * 2)
         mask = slots.count - 1
+        shift -= 1
         count = containsEmptyKey ? 1 : 0
         for key in old where key != Self.empty { insert(key) }
     }
