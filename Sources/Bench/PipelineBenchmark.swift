@@ -430,10 +430,10 @@ struct CopyStatements {
     var sequential: [[(label: String, sql: String)]] { Self.order.map { [statement($0)] } }
     var enginePhasesOfInputs: [[(label: String, sql: String)]] { Self.phases.map { $0.map(statement) } }
 
-    /// Also the session-key pass and the ids of orders after T, as SnapshotEngine phase 2 reads them.
+    /// Also the session-id pass (duplicates) and the ids of orders after T, as SnapshotEngine phase 2 reads them.
     var engineStatements: [[(label: String, sql: String)]] {
         var phases = enginePhasesOfInputs
-        phases[1].append(("session_keys", "select session_id::int8, visitor_id::text, customer_id::int8, started_at::timestamptz from \(from(.sessions)) where started_at < \(cut)"))
+        phases[1].append(("session_keys", "select session_id::int8 from \(from(.sessions)) where started_at < \(cut)"))
         phases[1].append(("orders_after_cutoff", "select order_id::int8 from \(from(.orders)) where placed_at >= \(cut)"))
         return phases
     }
