@@ -43,3 +43,25 @@ public enum ExitStatus {
         return ExitCode(code)
     }
 }
+
+extension SegflowCommand {
+    /// `ParsableCommand.main()` with the exit codes above: ArgumentParser would exit 64 on a
+    /// usage error and 1 on any error a command throws; segflow exits 2, and 65/75/1 by type.
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let parserCode = exitCode(for: error)
+            if parserCode == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            if parserCode == .failure, !(error is ExitCode) {
+                // An error a command threw without mapping it: map it here.
+                Foundation.exit(ExitStatus.exit(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
