@@ -129,6 +129,21 @@ import Glibc
         return process
     }
 
+    @Test func theExecutableExitsWith2OnUsageErrorsAnd75WhenTheLockIsHeld() throws {
+        let badFlags = try Self.runSegflow(["backfill", "--from", "2026-13-01", "--to", "2026-06-30"])
+        badFlags.waitUntilExit()
+        #expect(badFlags.terminationStatus == 2)
+
+        let store = try RunTestStore.make("bf_exit75", customers: 200, seed: 31)
+        let holder = try store.connect()
+        defer { holder.close() }
+        #expect(try holder.advisoryLock(store.runner(try RunTestStore.pipeline()).lockKey, timeout: 0))
+        let locked = try Self.runSegflow(["run", "-d", store.connectionString, "--as-of", "2026-06-30",
+                                          "--pipeline", RunTestStore.repositoryPath("pipelines/default.yml"), "--log-level", "error"])
+        locked.waitUntilExit()
+        #expect(locked.terminationStatus == 75)
+    }
+
     @Test func aKilledBackfillResumesAndEndsLikeACleanOne() throws {
         let customers = 1_500
         let interrupted = try RunTestStore.make("bf_killed", customers: customers, seed: 5, dirtyRate: 0.01)
