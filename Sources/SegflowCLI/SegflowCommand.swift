@@ -9,6 +9,7 @@ public struct SegflowCommand: ParsableCommand {
         version: SegflowVersion.current,
         subcommands: [
             RunCommand.self,
+            BackfillCommand.self,
             MigrateCommand.self,
             ValidateCommand.self,
             StatusCommand.self,

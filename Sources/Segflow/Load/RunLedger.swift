@@ -41,9 +41,9 @@ public final class RunLedger {
             try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
             try connection.execute("""
                 insert into \(identifier: schema).runs
-                    (run_id, command, pipeline, pipeline_file, as_of, config_hash, segflow_version, status, host, pid)
+                    (run_id, command, pipeline, pipeline_file, as_of, config_hash, segflow_version, status, host, pid, batch_id)
                 values (\(runID)::uuid, \(run.command), \(run.pipeline), \(run.pipelineFile), \(run.asOf),
-                        \(run.configHash), \(run.segflowVersion), 'running', \(run.host), \(run.pid))
+                        \(run.configHash), \(run.segflowVersion), 'running', \(run.host), \(run.pid), \(run.batchID)::uuid)
                 """)
         }
         logger.info("run started", metadata: ["run_id": .string(runID.description), "command": .string(run.command)])
@@ -96,6 +96,38 @@ public final class RunLedger {
         logger.info("run finished", metadata: [
             "run_id": .string(runID.description), "status": .string(status.rawValue), "exit_code": .stringConvertible(exitCode),
         ])
+    }
+
+    /// Closes the rows a killed process left `running` for this pipeline. Call only while
+    /// holding the pipeline's lock: then no other run of it is in progress. A row whose
+    /// snapshot was published (the process died between publishing and recording it) is
+    /// marked succeeded; the others failed, as interrupted. Returns how many were closed.
+    @discardableResult
+    public func closeInterrupted(pipeline: String, commands: [String] = ["run", "backfill"]) throws -> Int {
+        try withConnection { connection in
+            let published = try connection.execute("""
+                update \(identifier: schema).runs r
+                set status = 'succeeded', exit_code = 0, finished_at = now(),
+                    error = 'the process ended after publishing, before recording it; closed by a later run'
+                where r.status = 'running' and r.pipeline = \(pipeline)
+                  and exists (select 1 from \(identifier: schema).snapshots s where s.run_id = r.run_id)
+                """).affectedRows
+            var interrupted = 0
+            for command in commands {
+                interrupted += try connection.execute("""
+                    update \(identifier: schema).runs
+                    set status = 'failed', finished_at = now(),
+                        error = 'interrupted: the process ended without finishing (killed?); closed by a later run'
+                    where status = 'running' and pipeline = \(pipeline) and command = \(command)
+                    """).affectedRows
+            }
+            if published + interrupted > 0 {
+                logger.warning("closed runs left running by an ended process", metadata: [
+                    "published": "\(published)", "interrupted": "\(interrupted)",
+                ])
+            }
+            return published + interrupted
+        }
     }
 
     /// Masks `password=…` pairs and the password of `scheme://user:password@host`, and

@@ -13,6 +13,8 @@ public struct RunStart: Sendable {
     public var segflowVersion: String
     public var host: String
     public var pid: Int32
+    /// Groups the rows of one backfill (one row per as-of day); nil for other commands.
+    public var batchID: RunID?
 
     public init(
         command: String,
@@ -22,7 +24,8 @@ public struct RunStart: Sendable {
         configHash: String? = nil,
         segflowVersion: String,
         host: String = ProcessInfo.processInfo.hostName,
-        pid: Int32 = ProcessInfo.processInfo.processIdentifier
+        pid: Int32 = ProcessInfo.processInfo.processIdentifier,
+        batchID: RunID? = nil
     ) {
         self.command = command
         self.pipeline = pipeline
@@ -32,5 +35,6 @@ public struct RunStart: Sendable {
         self.segflowVersion = segflowVersion
         self.host = host
         self.pid = pid
+        self.batchID = batchID
     }
 }

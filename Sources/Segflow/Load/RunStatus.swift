@@ -3,4 +3,6 @@ public enum RunStatus: String, Sendable, Hashable {
     case running
     case succeeded
     case failed
+    /// A data-quality gate failed; nothing was published (exit 65).
+    case gateFailed = "gate_failed"
 }

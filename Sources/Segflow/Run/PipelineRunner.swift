@@ -5,19 +5,24 @@ import PostgresClient
 /// `segflow run`: one as-of snapshot from the sources to published output tables.
 ///
 /// Checks the output schema, takes the pipeline's advisory lock (one run of a pipeline
-/// at a time), records the run in the ledger, then extract → clean → join → features
-/// (`SnapshotEngine`), segment (`SegmentAssigner`) and load (`SnapshotPublisher`, atomic
-/// per as-of). A failure marks the run failed in the ledger and publishes nothing.
+/// at a time), records the run in the ledger, checks the quality gates, then extract →
+/// clean → join → features (`SnapshotEngine`), segment (`SegmentAssigner`) and load
+/// (`SnapshotPublisher`, atomic per as-of); transient failures are retried. The work is
+/// `SnapshotJob`'s, shared with `BackfillRunner`. A failure marks the run failed (or
+/// gate_failed) in the ledger and publishes nothing.
 public struct PipelineRunner {
     public struct Options: Sendable {
         /// Dispatch workers for features and segments.
         public var workers: Int
         /// Seconds to wait for another run of the same pipeline; nil waits forever.
         public var lockTimeout: Double?
+        /// Seconds to keep retrying transient failures (see `RetryPolicy`); 0 disables retries.
+        public var retryFor: Double
 
-        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, lockTimeout: Double? = 0) {
+        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, lockTimeout: Double? = 0, retryFor: Double = 600) {
             self.workers = max(1, workers)
             self.lockTimeout = lockTimeout
+            self.retryFor = max(0, retryFor)
         }
     }
 
@@ -62,73 +67,21 @@ public struct PipelineRunner {
         )
     }
 
+    /// Builds and publishes the snapshot of `asOf` (always, even if already published).
     public func run(asOf: PostgresDate) throws -> Report {
-        let schema = pipeline.output.schema
         var logger = self.logger
         logger[metadataKey: "as_of"] = "\(asOf)"
-        let control = try PostgresConnection(database, logger: logger)
-        _ = try SchemaMigrator.checkCompatible(connection: control, schema: schema)
-
-        let lockKey = PostgresConnection.advisoryLockKey(for: "segflow:run:\(schema):\(pipeline.name)")
-        guard try control.advisoryLock(lockKey, timeout: options.lockTimeout) else {
-            throw PipelineLockedError(pipeline: pipeline.name, schema: schema, waited: options.lockTimeout)
+        let job = SnapshotJob(runner: PipelineRunner(database: database, pipeline: pipeline, options: options, logger: logger),
+                              command: "run", force: true, batches: [[asOf]])
+        guard let report = try job.execute().published.first else {
+            throw PostgresError(code: .invalidUsage, message: "the run published no snapshot")
         }
-        defer { _ = try? control.advisoryUnlock(lockKey) }
-
-        let ledger = RunLedger(connection: control, schema: schema, logger: logger)
-        let runID = try ledger.start(RunStart(
-            command: "run", pipeline: pipeline.name, pipelineFile: pipeline.file, asOf: asOf,
-            configHash: pipeline.configHash, segflowVersion: SegflowVersion.current,
-            host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier
-        ))
-        logger[metadataKey: "run_id"] = "\(runID)"
-        do {
-            let report = try execute(runID: runID, asOf: asOf, control: control, logger: logger)
-            try ledger.finish(
-                runID, status: .succeeded, exitCode: 0, timings: report.stageSeconds,
-                rowCounts: Dictionary(uniqueKeysWithValues: report.quarantine.map { ("\($0.source)_in", $0.rowsIn) })
-                    .merging(report.publish.rowCounts) { $1 },
-                quarantineCounts: Dictionary(uniqueKeysWithValues: report.quarantine.map { ($0.source, $0.countsByReason) })
-            )
-            return report
-        } catch {
-            try? ledger.finish(runID, status: .failed, exitCode: 1, error: String(describing: error))
-            throw error
-        }
+        return report
     }
 
-    private func execute(runID: RunID, asOf: PostgresDate, control: PostgresConnection, logger: Logger) throws -> Report {
-        let engine = SnapshotEngine(configuration: database, settings: engineSettings, logger: logger)
-        var built: SnapshotEngine.Snapshot?
-        let output = try engine.run(asOf: [asOf]) { built = $0 }
-        guard let snapshot = built else {
-            throw PostgresError(code: .invalidUsage, message: "the engine produced no snapshot")
-        }
-        var seconds = output.stageSeconds
-
-        let segmentStart = Date()
-        let assignment = SegmentAssigner(configuration: pipeline, workerCount: options.workers)
-            .assign(columns: snapshot.features, asOf: Int(asOf.daysSince1970))
-        seconds["segment"] = Date().timeIntervalSince(segmentStart)
-        logger.info("segmented", metadata: ["memberships": "\(assignment.memberships.underestimatedCount)", "seconds": "\(String(format: "%.2f", seconds["segment"] ?? 0))"])
-
-        let definitions = SegmentDefinitionRecord.records(from: assignment.segmentations)
-        let memberships = assignment.memberships
-        let publishStart = Date()
-        let publisher = try SnapshotPublisher(connection: control, schema: pipeline.output.schema, logger: logger)
-        let published = try publisher.publish(OutputSnapshot(
-            asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
-            segmentDefinitions: definitions, memberships: memberships,
-            quarantine: output.quarantine.flatMap(\.records)
-        ))
-        seconds["load"] = Date().timeIntervalSince(publishStart)
-
-        var sizes: [(key: String, name: String, members: Int)] = []
-        if let primary = assignment.segmentations.first(where: \.isPrimary) {
-            sizes = zip(primary.segments, primary.sizes).map { ($0.key, $0.name, $1) }
-        }
-        return Report(runID: runID, asOf: asOf, customers: snapshot.features.count, primarySegmentSizes: sizes,
-                      quarantine: output.quarantine, stageSeconds: seconds, publish: published)
+    /// The advisory lock every run and backfill of this pipeline into this schema takes.
+    var lockKey: Int64 {
+        PostgresConnection.advisoryLockKey(for: "segflow:run:\(pipeline.output.schema):\(pipeline.name)")
     }
 }
 

@@ -8,7 +8,13 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Build the snapshot of one as-of day and publish it atomically.",
-        discussion: "Exit codes: 0 ok, 1 failure, 2 usage or configuration error."
+        discussion: """
+            Checks the pipeline's quality gates before publishing, retries transient database \
+            failures for --retry-for seconds, and waits up to --lock-timeout for another run of the \
+            same pipeline.
+
+            \(ExitStatus.discussion)
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -24,23 +30,31 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds to wait while another run of the same pipeline holds the lock (default 0: fail at once).")
     var lockTimeout: Double = 0
 
+    @Option(help: "Seconds to keep retrying transient database failures (0: no retries).")
+    var retryFor: Double = 600
+
     func validate() throws {
         guard PostgresDate(iso: asOf) != nil else {
             throw ValidationError("--as-of must be a day like 2026-06-30, not '\(asOf)'")
         }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
+        guard retryFor >= 0 else { throw ValidationError("--retry-for cannot be negative") }
     }
 
     func run() throws {
         let logger = logging.makeLogger()
         let pipeline = try pipelineOptions.load()
-        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(2) }
+        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(ExitStatus.usage) }
         let runner = PipelineRunner(
             database: connection.configuration, pipeline: pipeline,
-            options: .init(workers: workers, lockTimeout: lockTimeout), logger: logger
+            options: .init(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger
         )
-        let report = try runner.run(asOf: day)
-        print(RunSummary(report: report).text)
+        do {
+            let report = try runner.run(asOf: day)
+            print(RunSummary(report: report).text)
+        } catch {
+            throw ExitStatus.exit(for: error)
+        }
     }
 }

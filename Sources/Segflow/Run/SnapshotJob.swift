@@ -1,0 +1,245 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// What `run` and `backfill` share: take the pipeline's lock, skip days already published
+/// with the same configuration (unless forced), and per batch of days check the freshness
+/// gates, extract once, check the quarantine gates, then segment and publish each snapshot
+/// atomically as the engine hands it over. Transient failures restart the attempt from
+/// extraction, for the days not yet published, within `Options.retryFor`.
+///
+/// Ledger: one `runs` row per as-of day (`command` run or backfill; a backfill's rows share
+/// `batch_id`), started when its batch starts, finished as its snapshot is published, or
+/// marked `gate_failed` (exit 65) / `failed` (exit 75 or 1) with the reason.
+///
+/// Quarantine: the engine cleans a batch once, with rows up to the batch's latest cut-off.
+/// That quarantine (rows and counts) is published with the batch's latest snapshot, whose
+/// cut-off it matches; earlier snapshots of the batch publish none.
+struct SnapshotJob {
+    let runner: PipelineRunner
+    let command: String
+    let force: Bool
+    let batches: [[PostgresDate]]
+    var progress: (BackfillProgress) -> Void = { _ in }
+
+    struct Outcome {
+        var batchID: RunID?
+        var skipped: [PostgresDate]
+        var published: [PipelineRunner.Report]
+    }
+
+    private var pipeline: PipelineConfiguration { runner.pipeline }
+    private var schema: String { pipeline.output.schema }
+
+    func execute() throws -> Outcome {
+        let batchID: RunID? = command == "run" ? nil : RunID()
+        var logger = runner.logger
+        if let batchID { logger[metadataKey: "batch_id"] = "\(batchID)" }
+        let ledger = RunLedger(configuration: runner.database, schema: schema, logger: logger)
+        let state = State()
+        let days = batches.flatMap { $0 }
+        let started = Date()
+
+        do {
+            try RetryPolicy(retryFor: runner.options.retryFor).run(logger: logger) { attempt in
+                let control = try PostgresConnection(runner.database, logger: logger)
+                defer { control.close() }
+                _ = try SchemaMigrator.checkCompatible(connection: control, schema: schema)
+                guard try control.advisoryLock(runner.lockKey, timeout: runner.options.lockTimeout) else {
+                    throw PipelineLockedError(pipeline: pipeline.name, schema: schema, waited: runner.options.lockTimeout)
+                }
+                defer { _ = try? control.advisoryUnlock(runner.lockKey) }
+                if state.skipped == nil {
+                    try ledger.closeInterrupted(pipeline: pipeline.name)
+                    let skipped = force ? [] : try publishedDays(control, days)
+                    state.skipped = skipped
+                    if !skipped.isEmpty {
+                        logger.info("skipping days already published with this configuration", metadata: [
+                            "stage": "backfill", "skipped": "\(skipped.count)", "config_hash": "\(pipeline.configHash)",
+                        ])
+                    }
+                }
+                let skip = Set(state.skipped ?? [])
+                progress(state.progress(total: days.count, started: started))
+                if attempt.number > 1 {
+                    logger.info("attempt restarts from extraction", metadata: ["attempt": "\(attempt.number)", "stage": "backfill"])
+                }
+                for batch in batches {
+                    let pending = batch.filter { !skip.contains($0) && !state.done.contains($0) }
+                    guard !pending.isEmpty else { continue }
+                    for day in pending where state.runIDs[day] == nil {
+                        state.runIDs[day] = try ledger.start(RunStart(
+                            command: command, pipeline: pipeline.name, pipelineFile: pipeline.file, asOf: day,
+                            configHash: pipeline.configHash, segflowVersion: SegflowVersion.current, batchID: batchID
+                        ))
+                    }
+                    try runBatch(pending, control: control, state: state, logger: logger) { report in
+                        state.done.insert(report.asOf)
+                        state.published.append(report)
+                        attempt.progressed()
+                        try ledger.finish(
+                            report.runID, status: .succeeded, exitCode: 0, timings: report.stageSeconds,
+                            rowCounts: Dictionary(report.quarantine.map { ("\($0.source)_in", $0.rowsIn) }, uniquingKeysWith: { $1 })
+                                .merging(report.publish.rowCounts) { $1 },
+                            quarantineCounts: Dictionary(report.quarantine.map { ($0.source, $0.countsByReason) }, uniquingKeysWith: { $1 })
+                        )
+                        progress(state.progress(total: days.count, started: started))
+                    }
+                }
+            }
+        } catch {
+            let (status, code): (RunStatus, Int32) = switch error {
+            case is QualityGateError: (.gateFailed, 65)
+            case is TransientFailureError, is PipelineLockedError: (.failed, 75)
+            case _ where RetryPolicy.isTransient(error): (.failed, 75)
+            default: (.failed, 1)
+            }
+            let unfinished = state.runIDs.filter { !state.done.contains($0.key) }.sorted { $0.key < $1.key }
+            if !unfinished.isEmpty {
+                recordFailure(ledger: ledger, runs: unfinished.map(\.value), status: status, exitCode: code,
+                              error: String(describing: error), patient: code == 75, logger: logger)
+            }
+            throw error
+        }
+        return Outcome(batchID: batchID, skipped: state.skipped ?? [], published: state.published)
+    }
+
+    /// Marks the runs finished with the failure. After a transient failure the server may
+    /// still be away: keep trying for a while so the ledger says why.
+    private func recordFailure(ledger: RunLedger, runs: [RunID], status: RunStatus, exitCode: Int32, error: String,
+                               patient: Bool, logger: Logger) {
+        let deadline = Date().addingTimeInterval(patient ? 30 : 0)
+        var remaining = runs
+        while true {
+            remaining = remaining.filter { runID in
+                (try? ledger.finish(runID, status: status, exitCode: exitCode, error: error)) == nil
+            }
+            if remaining.isEmpty || Date() >= deadline { break }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        if !remaining.isEmpty {
+            logger.error("could not record the failure in the run ledger", metadata: ["runs": "\(remaining.count)", "error": "\(error)"])
+        }
+    }
+
+    /// Days of `days` already in `<schema>.snapshots` with this configuration's hash.
+    private func publishedDays(_ connection: PostgresConnection, _ days: [PostgresDate]) throws -> [PostgresDate] {
+        guard let first = days.min(), let last = days.max() else { return [] }
+        let result = try connection.execute("""
+            select as_of::text from \(identifier: schema).snapshots
+            where config_hash = \(pipeline.configHash) and as_of between \(first) and \(last)
+            """)
+        let published = Set(result.rows.compactMap { $0[0].string.flatMap { PostgresDate(iso: $0) } })
+        return days.filter(published.contains)
+    }
+
+    /// Gates, one extraction, and segment + publish of each snapshot as it arrives.
+    private func runBatch(_ days: [PostgresDate], control: PostgresConnection, state: State, logger: Logger,
+                          published: (PipelineRunner.Report) throws -> Void) throws {
+        let gates = QualityGateCheck(pipeline: pipeline, logger: logger)
+        try gates.checkFreshness(connection: control, days: days)
+
+        let recorder = CleanCountsRecorder()
+        let engine = SnapshotEngine(configuration: runner.database, settings: runner.engineSettings, logger: recorder.wrapping(logger))
+        var held: SnapshotEngine.Snapshot?
+        var countsChecked = false
+        var handedOver = Date()
+        let summary = try engine.run(asOf: days) { snapshot in
+            if !countsChecked, gates.hasCountGates {
+                try gates.checkCounts(recorder.counts, days: days)
+                countsChecked = true
+            }
+            let features = Date().timeIntervalSince(handedOver)
+            if snapshot.index < days.count - 1 {
+                // Rows read per source (the ledger's <source>_in); rejections go with the last snapshot.
+                let counts = recorder.counts.map { count -> QuarantineLog in
+                    var log = QuarantineLog(source: count.source)
+                    log.receive(count: count.rowsIn)
+                    return log
+                }
+                try published(try publish(snapshot, quarantine: counts, records: [], seconds: ["features": features],
+                                          runID: state.runID(snapshot.asOf), control: control, logger: logger))
+            } else {
+                held = snapshot
+            }
+            handedOver = Date()
+        }
+        // The engine's own counts: exact, and a second line of defence for the capture above.
+        try gates.checkCounts(summary.quarantine.map { SourceCounts(source: $0.source, rowsIn: $0.rowsIn, rowsRejected: $0.rowsRejected) },
+                              days: days)
+        guard let last = held else {
+            throw PostgresError(code: .invalidUsage, message: "the engine produced no snapshot for \(days.last.map { "\($0)" } ?? "?")")
+        }
+        try published(try publish(last, quarantine: summary.quarantine, records: summary.quarantine.flatMap(\.records),
+                                  seconds: summary.stageSeconds, runID: state.runID(last.asOf), control: control, logger: logger))
+    }
+
+    /// Segments one snapshot and publishes it atomically.
+    private func publish(_ snapshot: SnapshotEngine.Snapshot, quarantine: [QuarantineLog], records: [QuarantineRecord],
+                         seconds engineSeconds: [String: Double], runID: RunID, control: PostgresConnection,
+                         logger: Logger) throws -> PipelineRunner.Report {
+        var logger = logger
+        logger[metadataKey: "as_of"] = "\(snapshot.asOf)"
+        logger[metadataKey: "run_id"] = "\(runID)"
+        var seconds = engineSeconds
+        let asOf = snapshot.asOf
+        let segmentStart = Date()
+        let assignment = SegmentAssigner(configuration: pipeline, workerCount: runner.options.workers)
+            .assign(columns: snapshot.features, asOf: Int(asOf.daysSince1970))
+        seconds["segment"] = Date().timeIntervalSince(segmentStart)
+        logger.info("segmented", metadata: [
+            "stage": "segment", "memberships": "\(assignment.memberships.underestimatedCount)",
+            "seconds": "\(String(format: "%.2f", seconds["segment"] ?? 0))",
+        ])
+
+        let publishStart = Date()
+        let publisher = try SnapshotPublisher(connection: control, schema: schema, logger: logger)
+        let report = try publisher.publish(OutputSnapshot(
+            asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
+            segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
+            memberships: assignment.memberships, quarantine: records
+        ))
+        seconds["load"] = Date().timeIntervalSince(publishStart)
+
+        var sizes: [(key: String, name: String, members: Int)] = []
+        if let primary = assignment.segmentations.first(where: \.isPrimary) {
+            sizes = zip(primary.segments, primary.sizes).map { ($0.key, $0.name, $1) }
+        }
+        return PipelineRunner.Report(runID: runID, asOf: asOf, customers: snapshot.features.count, primarySegmentSizes: sizes,
+                                     quarantine: quarantine, stageSeconds: seconds, publish: report)
+    }
+
+    /// Progress across attempts (a retry keeps what earlier attempts published).
+    private final class State {
+        var skipped: [PostgresDate]?
+        var done: Set<PostgresDate> = []
+        var runIDs: [PostgresDate: RunID] = [:]
+        var published: [PipelineRunner.Report] = []
+
+        func runID(_ day: PostgresDate) throws -> RunID {
+            guard let runID = runIDs[day] else { throw PostgresError(code: .invalidUsage, message: "no ledger row for \(day)") }
+            return runID
+        }
+
+        func progress(total: Int, started: Date) -> BackfillProgress {
+            BackfillProgress(total: total, skipped: skipped?.count ?? 0, published: done.count,
+                             elapsed: Date().timeIntervalSince(started), lastAsOf: published.last?.asOf)
+        }
+    }
+}
+
+/// How far a backfill (or run) got, after each published snapshot.
+public struct BackfillProgress: Sendable {
+    public var total: Int
+    public var skipped: Int
+    public var published: Int
+    /// Seconds since the command started.
+    public var elapsed: Double
+    public var lastAsOf: PostgresDate?
+
+    public var remaining: Int { max(0, total - skipped - published) }
+    /// Snapshots per second so far; nil before the first.
+    public var rate: Double? { published > 0 && elapsed > 0 ? Double(published) / elapsed : nil }
+    /// Seconds left at the rate so far.
+    public var eta: Double? { rate.map { Double(remaining) / $0 } }
+}

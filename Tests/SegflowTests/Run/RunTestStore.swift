@@ -1,0 +1,134 @@
+import Foundation
+import LocalPostgres
+import Logging
+import PostgresClient
+@testable import Segflow
+import SegflowTestSupport
+
+/// A generated store with the output schema migrated, for run and backfill tests.
+struct RunTestStore {
+    let connectionString: String
+    var configuration: PostgresConfiguration { PostgresConfiguration(connectionString: connectionString) }
+
+    /// Generates `customers` into a new database of `cluster` (default: the shared test cluster).
+    static func make(_ prefix: String, customers: Int = 400, seed: UInt64 = 11, dirtyRate: Double = 0,
+                     cluster: LocalPostgresCluster? = nil) throws -> RunTestStore {
+        let connectionString: String
+        if let cluster {
+            let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+            try cluster.createDatabase(name)
+            connectionString = cluster.connectionString(database: name)
+        } else {
+            connectionString = try TestPostgres.makeDatabase(prefix: prefix).connectionString
+        }
+        let store = RunTestStore(connectionString: connectionString)
+        let generation = GeneratorConfiguration(customers: customers, seed: seed, dirtyRate: dirtyRate, workers: 2,
+                                                createIndexes: false, progressInterval: 3_600)
+        _ = try DataGenerator(configuration: generation, logger: quietLogger).run(database: store.configuration)
+        let connection = try store.connect()
+        defer { connection.close() }
+        _ = try SchemaMigrator(connection: connection, schema: "segflow", logger: quietLogger).migrate()
+        return store
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "segflow.test.run")
+        logger.logLevel = ProcessInfo.processInfo.environment["SEGFLOW_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
+    /// The default pipeline with `gates` instead of its own (none by default: small stores).
+    static func pipeline(gates: [SourceName: QualityGate] = [:]) throws -> PipelineConfiguration {
+        var pipeline = try PipelineConfiguration.load(path: repositoryPath("pipelines/default.yml"))
+        pipeline.qualityGates = gates
+        return pipeline
+    }
+
+    /// The default pipeline file without its quality_gates section, written to a temporary file.
+    static func pipelineFileWithoutGates() throws -> String {
+        let text = try String(contentsOfFile: repositoryPath("pipelines/default.yml"), encoding: .utf8)
+        var lines: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("quality_gates:") { skipping = true; continue }
+            if skipping, !line.hasPrefix(" ") { skipping = false }
+            if !skipping { lines.append(line) }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-nogates-\(UUID().uuidString).yml").path
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func repositoryPath(_ relative: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(relative).path
+    }
+
+    func runner(_ pipeline: PipelineConfiguration, lockTimeout: Double? = 0, retryFor: Double = 0,
+                logger: Logger = RunTestStore.quietLogger) -> PipelineRunner {
+        PipelineRunner(database: configuration, pipeline: pipeline,
+                       options: .init(workers: 2, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger)
+    }
+
+    func connect() throws -> PostgresConnection {
+        try PostgresConnection(configuration, logger: Self.quietLogger)
+    }
+
+    /// Every row of `sql` as text cells.
+    func rows(_ sql: String) throws -> [[String?]] {
+        let connection = try connect()
+        defer { connection.close() }
+        let result = try connection.execute(PostgresQuery(unsafeSQL: sql))
+        return result.rows.map { row in (0..<result.columnCount).map { row[$0].text } }
+    }
+
+    func count(_ sql: String) throws -> Int {
+        Int(try rows(sql).first?.first.flatMap { $0 } ?? "") ?? -1
+    }
+
+    /// What a reader sees of the published output, without run ids (which differ between runs).
+    func publishedFingerprint() throws -> [[String?]] {
+        try rows("""
+            select 'snapshots', md5(coalesce(string_agg(concat_ws('|', as_of, config_hash, previous_as_of, customers, memberships, quarantined), E'\\n' order by as_of), '')) from segflow.snapshots
+            union all
+            select 'customer_features', md5(coalesce(string_agg(f::text, E'\\n' order by f.as_of, f.customer_id), '')) from segflow.customer_features f
+            union all
+            select 'customer_segments', md5(coalesce(string_agg(m::text, E'\\n' order by m::text), '')) from segflow.customer_segments m
+            union all
+            select 'segment_definitions', md5(coalesce(string_agg(d::text, E'\\n' order by d::text), '')) from segflow.segment_definitions d
+            union all
+            select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
+                   order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
+            """)
+    }
+}
+
+/// A log handler for tests: remembers messages and can act on one (restart a server when
+/// the engine has extracted its first phase).
+final class RecordingLogHandler: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(Logger.Level, String, Logger.Metadata)] = []
+    var onMessage: (String, Logger.Metadata) -> Void = { _, _ in }
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        lock.withLock { recorded.append((event.level, event.message.description, merged)) }
+        onMessage(event.message.description, merged)
+    }
+
+    func messages(_ text: String) -> [Logger.Metadata] {
+        lock.withLock { recorded.filter { $0.1 == text }.map(\.2) }
+    }
+
+    var logger: Logger {
+        Logger(label: "segflow.test.recording") { _ in self }
+    }
+}
