@@ -117,6 +117,12 @@ struct SourceCounts: Sendable {
     var rowsRejected: Int
 }
 
+extension SourceCounts {
+    init(_ log: QuarantineLog) {
+        self.init(source: log.source, rowsIn: log.rowsIn, rowsRejected: log.rowsRejected)
+    }
+}
+
 /// One breached gate.
 public struct QualityGateBreach: Sendable, CustomStringConvertible {
     public var source: String

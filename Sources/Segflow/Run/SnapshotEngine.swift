@@ -53,6 +53,9 @@ public struct SnapshotEngine: Sendable {
         public var index: Int
         public var asOf: PostgresDate
         public var features: FeatureColumns
+        /// The extraction's clean counts and quarantine (cut-off: the latest day), known before
+        /// the first snapshot is handed over, so quality gates can hold before anything is published.
+        public var quarantine: [QuarantineLog]
     }
 
     /// What one extraction did, once every snapshot has been handed over.
@@ -178,7 +181,7 @@ public struct SnapshotEngine: Sendable {
             logger.info("features", metadata: ["stage": "features", "as_of": "\(window.asOf)", "rows_out": "\(features.count)",
                                                "customers": "\(features.count)",
                                                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(featuresStarted)))"])
-            try eachSnapshot(Snapshot(index: index, asOf: window.asOf, features: features))
+            try eachSnapshot(Snapshot(index: index, asOf: window.asOf, features: features, quarantine: quarantine))
         }
         return Summary(
             quarantine: quarantine,

@@ -21,6 +21,7 @@ struct BackfillCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The first as-of day (YYYY-MM-DD).", valueName: "date"))
     var from: String
@@ -63,6 +64,8 @@ struct BackfillCommand: ParsableCommand {
     func run() throws {
         let logger = logging.makeLogger()
         let pipeline = try pipelineOptions.load()
+        let started = Date()
+        metrics.bootstrap()
         do {
             guard let first = PostgresDate(iso: from), let last = PostgresDate(iso: to), let step = BackfillPlan.Step(rawValue: every) else {
                 throw ExitCode(ExitStatus.usage)
@@ -76,11 +79,14 @@ struct BackfillCommand: ParsableCommand {
             let report = try BackfillRunner(runner: runner, options: .init(force: force, batchSize: batch))
                 .run(plan) { display.show($0) }
             display.finish()
+            for snapshot in report.published { metrics.recordPublished(snapshot, pipeline: pipeline) }
+            metrics.finish(error: nil, started: started, logger: logger)
             print("backfill \(plan.from)…\(plan.to) every \(plan.every.rawValue): \(report.published.count) published, \(report.skipped.count) already published (skipped), \(String(format: "%.1f", report.seconds)) s")
             for snapshot in report.published {
                 print("  \(snapshot.asOf)  \(String(snapshot.customers).leftPadded(9)) customers  run \(snapshot.runID)")
             }
         } catch {
+            metrics.finish(error: error, started: started, logger: logger)
             throw ExitStatus.exit(for: error)
         }
     }

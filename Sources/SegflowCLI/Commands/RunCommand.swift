@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The snapshot's day in the pipeline's timezone (YYYY-MM-DD).", valueName: "date"))
     var asOf: String
@@ -50,10 +51,15 @@ struct RunCommand: ParsableCommand {
             database: connection.configuration, pipeline: pipeline,
             options: .init(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger
         )
+        let started = Date()
+        metrics.bootstrap()
         do {
             let report = try runner.run(asOf: day)
+            metrics.recordPublished(report, pipeline: pipeline)
+            metrics.finish(error: nil, started: started, logger: logger)
             print(RunSummary(report: report).text)
         } catch {
+            metrics.finish(error: error, started: started, logger: logger)
             throw ExitStatus.exit(for: error)
         }
     }

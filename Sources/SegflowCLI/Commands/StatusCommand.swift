@@ -42,7 +42,7 @@ struct StatusCommand: ParsableCommand {
             overview = try RunHistory(connection: database, schema: schemaName).overview(limit: limit)
         } catch {
             CommandOutput.error("\(error)")
-            throw ExitCode(CommandOutput.exitCode(for: error))
+            throw ExitCode(ExitStatus.code(for: error))
         }
         if json {
             try CommandOutput.printJSON(overview)

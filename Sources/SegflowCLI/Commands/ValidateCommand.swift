@@ -37,7 +37,7 @@ struct ValidateCommand: ParsableCommand {
             let fileOnly = try validator.validate(path: path, database: nil)
             try printReport(fileOnly, databaseNote: "source tables not checked")
             CommandOutput.error("cannot check the source tables: \(error)")
-            throw ExitCode(CommandOutput.exitCode(for: error))
+            throw ExitCode(ExitStatus.code(for: error))
         }
         try printReport(report, databaseNote: noDatabase ? "source tables not checked (--no-database)"
             : "\(report.checkedSources.count) sources checked against the database")

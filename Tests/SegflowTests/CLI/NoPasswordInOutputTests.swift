@@ -24,7 +24,10 @@ import Testing
             ("migrate --status", ["migrate", "-d", conninfo, "--status"]),
             ("validate", ["validate", "-d", conninfo, "--pipeline", pipeline]),
             ("validate --json", ["validate", "-d", conninfo, "--pipeline", pipeline, "--json"]),
-            ("run", ["run", "-d", conninfo, "--pipeline", pipeline, "--as-of", day, "--workers", "2"]),
+            // --retry-for 0: a wrong port is a transient failure, retried for 10 minutes by default.
+            ("run", ["run", "-d", conninfo, "--pipeline", pipeline, "--as-of", day, "--workers", "2", "--retry-for", "0"]),
+            ("backfill", ["backfill", "-d", conninfo, "--pipeline", pipeline, "--from", "2026-04-30", "--to", day,
+                          "--every", "month", "--workers", "2", "--retry-for", "0"]),
             ("status", ["status", "-d", conninfo, "--pipeline", pipeline]),
             ("status --json", ["status", "-d", conninfo, "--pipeline", pipeline, "--json"]),
         ]

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Segflow
+
+extension MetricsOptions {
+    /// Records one published snapshot (a no-op unless an export was asked for).
+    func recordPublished(_ report: PipelineRunner.Report, pipeline: PipelineConfiguration) {
+        guard isEnabled else { return }
+        RunMetrics().recordSnapshot(
+            asOf: report.asOf, timeZone: TimeZone(identifier: pipeline.timezone) ?? .gmt,
+            stageSeconds: report.stageSeconds, sources: report.quarantine.map(RunMetrics.SourceCounts.init),
+            customers: report.customers, memberships: report.publish.rowCounts["customer_segments"] ?? 0
+        )
+    }
+
+    /// Records how the whole command ended, then writes and pushes everything recorded.
+    func finish(error: (any Error)?, started: Date, logger: Logger) {
+        guard isEnabled else { return }
+        let exitCode = error.map(ExitStatus.code(for:)) ?? ExitStatus.ok
+        let status = switch exitCode {
+        case ExitStatus.ok: "succeeded"
+        case ExitStatus.dataQuality: "gate_failed"
+        default: "failed"
+        }
+        RunMetrics().recordRun(status: status, exitCode: exitCode, seconds: Date().timeIntervalSince(started))
+        export(logger: logger)
+    }
+}
