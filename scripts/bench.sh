@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: builds the benchmarks in release mode, runs them on a throwaway
 # PostgreSQL cluster and writes BENCHMARKS.md with the machine and the date.
-# BENCH_ONLY="copy pipeline" picks benchmarks; BENCH_COPY_ROWS sizes copy,
-# BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline.
+# BENCH_ONLY="copy pipeline backfill" picks benchmarks; BENCH_COPY_ROWS sizes copy,
+# BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline,
+# BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill.
 # (The Makefile's CUSTOMERS is the demo's size and is not used here.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,11 +13,13 @@ SCRATCH=${SCRATCH:-.build}
 COPY_ROWS=${BENCH_COPY_ROWS:-5000000}
 PIPELINE_CUSTOMERS=${BENCH_CUSTOMERS:-100k,300k,1M}
 PIPELINE_ROUNDS=${BENCH_ROUNDS:-2}
-ONLY=${BENCH_ONLY:-copy pipeline}
+BACKFILL_CUSTOMERS=${BENCH_BACKFILL_CUSTOMERS:-100k,1M}
+BACKFILL_SNAPSHOTS=${BENCH_BACKFILL_SNAPSHOTS:-12}
+ONLY=${BENCH_ONLY:-copy pipeline backfill}
 
 "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow-bench
 # pipeline runs the release segflow binary as a child process.
-case " $ONLY " in *" pipeline "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
+case " $ONLY " in *" pipeline "*|*" backfill "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
 bench="$SCRATCH/release/segflow-bench"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -24,26 +27,38 @@ memory=$(free -g | awk '/Mem:/ {print $2 " GiB"}')
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 postgres=$("$pgbin/postgres" --version 2>/dev/null || echo "PostgreSQL (version unknown)")
 
-body=$(mktemp)
-trap 'rm -f "$body"' EXIT
+# Each benchmark writes its own section, bench/sections/<name>.md, stamped with the date and
+# the machine; BENCHMARKS.md is the header plus every section there is, so running one
+# benchmark (BENCH_ONLY=backfill) refreshes its section and keeps the others' figures.
+sections=bench/sections
+mkdir -p "$sections"
+stamp="Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($cpu), $memory, $(uname -sr), $postgres, $(${SWIFT} --version 2>/dev/null | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 for name in $ONLY; do
+    out=$(mktemp)
     case $name in
-        copy) "$bench" copy --rows "$COPY_ROWS" | tee -a "$body" ;;
+        copy) "$bench" copy --rows "$COPY_ROWS" | tee "$out" ;;
         pipeline) "$bench" pipeline --customers "$PIPELINE_CUSTOMERS" --rounds "$PIPELINE_ROUNDS" \
-            --segflow "$SCRATCH/release/segflow" | tee -a "$body" ;;
-        *) echo "unknown benchmark $name" >&2; exit 2 ;;
+            --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
+        backfill) "$bench" backfill --customers "$BACKFILL_CUSTOMERS" --snapshots "$BACKFILL_SNAPSHOTS" \
+            --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
+        *) echo "unknown benchmark $name" >&2; rm -f "$out"; exit 2 ;;
     esac
+    { echo "<!-- section: $name -->"; echo "_${stamp}_"; echo; cat "$out"; } > "$sections/$name.md"
+    rm -f "$out"
 done
 
 {
     echo "# Benchmarks"
     echo
-    echo "Written by \`make bench\` ($(date -u '+%Y-%m-%d %H:%M UTC')) on $(nproc) cores ($cpu), $memory,"
-    echo "$(uname -sr), $postgres, $(${SWIFT} --version 2>/dev/null | head -1)."
+    echo "Written by \`make bench\` (scripts/bench.sh); each section says when and where it was measured."
     echo "Each comparison runs both sides in the same process and cluster, rounds alternating,"
     echo "so the noise of this shared machine falls on both. The cluster is a throwaway one tuned for"
     echo "bulk work (fsync off, wal_level minimal); ratios, not absolute times, are the claim."
-    echo
-    cat "$body"
+    for name in copy pipeline backfill; do
+        if [[ -f "$sections/$name.md" ]]; then
+            echo
+            cat "$sections/$name.md"
+        fi
+    done
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
