@@ -33,7 +33,7 @@ struct BackfillBenchmark: ParsableCommand {
 
     func run() throws {
         let sizes = try PipelineBenchmark.parseSizes(customers)
-        let segflowPath = try locateSegflow()
+        let segflowPath = try BenchSupport.locateSegflow(segflow)
         let schema = try PipelineConfiguration.load(path: pipeline).output.schema
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-bench-backfill-\(getpid())").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -97,19 +97,5 @@ struct BackfillBenchmark: ParsableCommand {
             progress("\(size) customers: backfill / run = \(BenchSupport.format(backfill / run))×")
         }
         print(lines.joined(separator: "\n"))
-    }
-
-    private func locateSegflow() throws -> String {
-        let path: String
-        if let segflow {
-            path = URL(fileURLWithPath: segflow).path
-        } else {
-            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("segflow").path
-        }
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchFailure(description: "no segflow executable at \(path): build it (swift build -c release --product segflow) or pass --segflow")
-        }
-        return path
     }
 }

@@ -4,6 +4,21 @@ import Logging
 
 /// Timing and reporting helpers shared by the benchmarks.
 enum BenchSupport {
+    /// The release `segflow` at `explicit`, else next to this executable.
+    static func locateSegflow(_ explicit: String?) throws -> String {
+        let path: String
+        if let explicit {
+            path = URL(fileURLWithPath: explicit).path
+        } else {
+            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("segflow").path
+        }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw BenchFailure(description: "no segflow executable at \(path): build it (swift build -c release --product segflow) or pass --segflow")
+        }
+        return path
+    }
+
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()

@@ -72,7 +72,7 @@ struct PipelineBenchmark: ParsableCommand {
         let workerCounts = Self.parseWorkers(workers) ?? [2, 1]
         guard let day = PostgresDate(iso: asOf) else { throw ExitCode(2) }
         let pipelineConfiguration = try PipelineConfiguration.load(path: pipeline)
-        let segflowPath = try locateSegflow()
+        let segflowPath = try BenchSupport.locateSegflow(segflow)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -92,21 +92,6 @@ struct PipelineBenchmark: ParsableCommand {
             results: results, rounds: rounds, referenceRounds: referenceRounds ?? rounds, workers: workerCounts,
             seed: seed, dirty: dirty, asOf: asOf, pipeline: pipeline
         ).markdown)
-    }
-
-    /// The release `segflow` next to this executable unless `--segflow` says otherwise.
-    private func locateSegflow() throws -> String {
-        let path: String
-        if let segflow {
-            path = URL(fileURLWithPath: segflow).path
-        } else {
-            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("segflow").path
-        }
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchFailure(description: "no segflow executable at \(path): build it (swift build -c release --product segflow) or pass --segflow")
-        }
-        return path
     }
 }
 

@@ -21,6 +21,7 @@ struct BackfillCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var execution: RunnerOptions
     @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The first as-of day (YYYY-MM-DD).", valueName: "date"))
@@ -38,15 +39,6 @@ struct BackfillCommand: ParsableCommand {
     @Option(help: "As-of days per extraction (more: fewer extractions, a little more memory).")
     var batch = 12
 
-    @Option(help: "Dispatch workers for features and segments (default: all cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Seconds to wait while another run of the same pipeline holds the lock (default 0: fail at once).")
-    var lockTimeout: Double = 0
-
-    @Option(help: "Seconds to keep retrying transient database failures (0: no retries).")
-    var retryFor: Double = 600
-
     func validate() throws {
         for (name, value) in [("--from", from), ("--to", to)] where PostgresDate(iso: value) == nil {
             throw ValidationError("\(name) must be a day like 2026-06-30, not '\(value)'")
@@ -56,9 +48,6 @@ struct BackfillCommand: ParsableCommand {
             throw ValidationError("--from \(from) is after --to \(to)")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
-        guard retryFor >= 0 else { throw ValidationError("--retry-for cannot be negative") }
     }
 
     func run() throws {
@@ -73,7 +62,7 @@ struct BackfillCommand: ParsableCommand {
             let plan = try BackfillPlan(from: first, to: last, every: step)
             let runner = PipelineRunner(
                 database: connection.configuration, pipeline: pipeline,
-                options: .init(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger
+                options: execution.runnerOptions, logger: logger
             )
             let display = BackfillProgressDisplay(logger: logger)
             let report = try BackfillRunner(runner: runner, options: .init(force: force, batchSize: batch))

@@ -20,27 +20,16 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var pipelineOptions: PipelineOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var execution: RunnerOptions
     @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The snapshot's day in the pipeline's timezone (YYYY-MM-DD).", valueName: "date"))
     var asOf: String
 
-    @Option(help: "Dispatch workers for features and segments (default: all cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Seconds to wait while another run of the same pipeline holds the lock (default 0: fail at once).")
-    var lockTimeout: Double = 0
-
-    @Option(help: "Seconds to keep retrying transient database failures (0: no retries).")
-    var retryFor: Double = 600
-
     func validate() throws {
         guard PostgresDate(iso: asOf) != nil else {
             throw ValidationError("--as-of must be a day like 2026-06-30, not '\(asOf)'")
         }
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
-        guard retryFor >= 0 else { throw ValidationError("--retry-for cannot be negative") }
     }
 
     func run() throws {
@@ -49,7 +38,7 @@ struct RunCommand: ParsableCommand {
         guard let day = PostgresDate(iso: asOf) else { throw ExitCode(ExitStatus.usage) }
         let runner = PipelineRunner(
             database: connection.configuration, pipeline: pipeline,
-            options: .init(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger
+            options: execution.runnerOptions, logger: logger
         )
         let started = Date()
         metrics.bootstrap()

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Segflow
+
+/// How `run` and `backfill` execute: workers, waiting for the pipeline lock, retrying.
+struct RunnerOptions: ParsableArguments {
+    @Option(help: "Dispatch workers for features and segments (default: all cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds to wait while another run of the same pipeline holds the lock (default 0: fail at once).")
+    var lockTimeout: Double = 0
+
+    @Option(help: "Seconds to keep retrying transient database failures (0: no retries).")
+    var retryFor: Double = 600
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
+        guard retryFor >= 0 else { throw ValidationError("--retry-for cannot be negative") }
+    }
+
+    var runnerOptions: PipelineRunner.Options {
+        PipelineRunner.Options(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor)
+    }
+}
