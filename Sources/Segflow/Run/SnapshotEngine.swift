@@ -142,8 +142,7 @@ public struct SnapshotEngine: Sendable {
                 .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions),
                       handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows, anonymous: &held.anonymous) },
                       finish: {
-                          shared.value.finishSessions(anonymous: held.anonymous, held: held.rows, join: sharedJoin.value)
-                          held.anonymous = []
+                          shared.value.finishSessions(anonymous: &held.anonymous, held: held.rows, join: sharedJoin.value)
                           held.rows = []
                       }),
                 .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats),
@@ -247,5 +246,5 @@ private final class SessionKeyState: @unchecked Sendable {
 }
 private final class HeldSessions: @unchecked Sendable {
     var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
-    var anonymous: [SessionJoin.Session] = []
+    var anonymous = AnonymousSessions()
 }
