@@ -38,7 +38,6 @@ extension SourceCleaner {
             table.createdAt.append(0)
             table.updatedAt.append(0)
             table.rawEmail.append(nil)
-            table.email.append(nil)
             table.country.append(nil)
             table.rawCountry.append(nil)
             table.city.append(nil)
@@ -81,9 +80,6 @@ extension SourceCleaner {
             }
             if let email, !TextNormalization.isValidEmail(email) {
                 box.log.repair(key: String(id), reason: "invalid_email", raw: [.init("email", table.rawEmail[slot])])
-                table.email[slot] = nil
-            } else {
-                table.email[slot] = email
             }
             if let raw = table.rawCountry[slot] {
                 let code = TextNormalization.countryCode(raw)
@@ -101,6 +97,7 @@ extension SourceCleaner {
         }
         // Only deduplication and the checks above read the raw values.
         table.rawEmail = []
+        table.updatedAt = []
         table.rawCountry = []
         table.rawBirthDay = []
     }

@@ -18,15 +18,14 @@ extension SourceCleaner {
         let table = items
         let key = ItemTable.key(order: orderID, line: lineNo)
         if !table.seenKeys.insert(key) { table.duplicateKeys.insert(key) }
-        table.orderID.append(orderID)
+        let productID = try row.int64(2) ?? 0
+        table.order.append(table.reference(orderID, row: orders.index.find(orderID)))
         table.lineNo.append(lineNo)
-        table.productID.append(try row.int64(2) ?? 0)
+        table.product.append(table.reference(productID, row: products.index.find(productID)))
         table.quantity.append(quantity)
         table.unitPriceCents.append(unit)
         table.listPriceCents.append(try row.numericScaled(5, scale: 2) ?? 0)
         table.discountCents.append(try row.numericScaled(6, scale: 2) ?? 0)
-        table.order.append(-1)
-        table.product.append(-1)
         table.netCents.append(0)
         table.kept.append(true)
     }
@@ -35,12 +34,17 @@ extension SourceCleaner {
         let table = items
         func money(_ cents: Int64) -> String { PostgresNumeric(scaled: cents, scale: 2).description }
         return [
-            .init("order_id", String(table.orderID[index])), .init("line_no", String(table.lineNo[index])),
-            .init("product_id", String(table.productID[index])), .init("quantity", String(table.quantity[index])),
+            .init("order_id", String(itemOrderID(index))), .init("line_no", String(table.lineNo[index])),
+            .init("product_id", String(itemProductID(index))), .init("quantity", String(table.quantity[index])),
             .init("unit_price", money(table.unitPriceCents[index])), .init("list_price", money(table.listPriceCents[index])),
             .init("discount", money(table.discountCents[index])),
         ]
     }
+
+    @inline(__always)
+    private func itemOrderID(_ index: Int) -> Int64 { items.id(items.order[index], ids: orders.ids) }
+    @inline(__always)
+    private func itemProductID(_ index: Int) -> Int64 { items.id(items.product[index], ids: products.ids) }
 
     /// After all lines (orders and products finalised): duplicates keep the greatest
     /// product_id; survivors are validated, converted and grouped by order.
@@ -49,14 +53,14 @@ extension SourceCleaner {
         let box = log(.orderItems)
         if table.duplicateKeys.count > 0 {
             var candidates = (0..<table.count).filter {
-                table.duplicateKeys.contains(ItemTable.key(order: table.orderID[$0], line: table.lineNo[$0]))
+                table.duplicateKeys.contains(ItemTable.key(order: itemOrderID($0), line: table.lineNo[$0]))
             }
             candidates.sort {
-                (table.orderID[$0], table.lineNo[$0], -table.productID[$0], $0) < (table.orderID[$1], table.lineNo[$1], -table.productID[$1], $1)
+                (itemOrderID($0), table.lineNo[$0], -itemProductID($0), $0) < (itemOrderID($1), table.lineNo[$1], -itemProductID($1), $1)
             }
             var previous: (Int64, Int32)?
             for index in candidates {
-                let key = (table.orderID[index], table.lineNo[index])
+                let key = (itemOrderID(index), table.lineNo[index])
                 if let previous, previous == key {
                     table.kept[index] = false
                     box.log.reject(key: "\(key.0)/\(key.1)", reason: "duplicate", raw: rawItem(index))
@@ -67,8 +71,10 @@ extension SourceCleaner {
         table.seenKeys = Int64Set()
         for index in 0..<table.count where table.kept[index] {
             let reason: String?
-            let orderRow = orders.row(of: table.orderID[index])
-            let productRow = products.row(of: table.productID[index])
+            // What `orders.row(of:)` and `products.row(of:)` would say of the ids.
+            let orderReference = table.order[index], productReference = table.product[index]
+            let orderRow = orderReference >= 0 && orders.kept[Int(orderReference)] ? orderReference : nil
+            let productRow = productReference >= 0 && products.kept[Int(productReference)] ? productReference : nil
             if orderRow == nil {
                 reason = "orphan_order"
             } else if productRow == nil {
@@ -78,13 +84,11 @@ extension SourceCleaner {
             } else {
                 reason = nil
             }
-            guard let orderRow, let productRow, reason == nil else {
+            guard let orderRow, productRow != nil, reason == nil else {
                 table.kept[index] = false
-                box.log.reject(key: "\(table.orderID[index])/\(table.lineNo[index])", reason: reason ?? "invalid_value", raw: rawItem(index))
+                box.log.reject(key: "\(itemOrderID(index))/\(table.lineNo[index])", reason: reason ?? "invalid_value", raw: rawItem(index))
                 continue
             }
-            table.order[index] = orderRow
-            table.product[index] = productRow
             let lineCents = Int64(table.quantity[index]) * table.unitPriceCents[index] - table.discountCents[index]
             table.netCents[index] = FxTable.convert(cents: lineCents, rateE8: orders.rateE8[Int(orderRow)])
         }
@@ -96,7 +100,7 @@ extension SourceCleaner {
 extension ItemTable {
     /// Reserves room for about `rows` lines in every column.
     func reserve(_ rows: Int) {
-        orderID.reserveCapacity(rows); lineNo.reserveCapacity(rows); productID.reserveCapacity(rows)
+        lineNo.reserveCapacity(rows)
         quantity.reserveCapacity(rows); unitPriceCents.reserveCapacity(rows); listPriceCents.reserveCapacity(rows)
         discountCents.reserveCapacity(rows); order.reserveCapacity(rows); product.reserveCapacity(rows)
         netCents.reserveCapacity(rows); kept.reserveCapacity(rows)
@@ -113,9 +117,8 @@ extension ItemTable {
     /// Frees the columns only deduplication, validation and grouping read (more than half
     /// of the table): the features read lines through `lines(of:)`.
     func releaseCleaningColumns() {
-        orderID = []
         lineNo = []
-        productID = []
+        unknownIDs = []
         unitPriceCents = []
         listPriceCents = []
         order = []

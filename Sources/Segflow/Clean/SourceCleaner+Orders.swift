@@ -138,6 +138,14 @@ extension OrderTable {
         shippingCents = []
         taxCents = []
         totalCents = []
+        customerID = []
+    }
+
+    /// Frees what only cleaning and the joins read (ids, the id index, raw session ids,
+    /// rates, attribution bookkeeping) once every source is joined: the features read the rest.
+    func releaseJoinColumns() {
+        index = Int64Index(capacity: 1)
+        ids = []; customer = []; sessionID = []; rateE8 = []; explicitSessionConfirmed = []; kept = []
     }
 
     /// Appends an empty row for a new order id.

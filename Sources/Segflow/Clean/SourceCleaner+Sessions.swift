@@ -22,7 +22,7 @@ extension SourceCleaner {
     /// is; anonymous ones need the whole stitching, so those that pass their checks are held
     /// (in `anonymous`) and joined after the stream.
     func consumeSession(_ row: BinaryCopyRow, join: SessionJoin, held: inout [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])],
-                        anonymous: inout [SessionJoin.Session]) throws {
+                        anonymous: inout AnonymousSessions) throws {
         let box = log(.sessions)
         box.log.receive()
         let startedAt = try row.timestamp(3)?.microsecondsSince2000
@@ -76,8 +76,8 @@ extension SourceCleaner {
 
     /// After the stream, with the stitching complete: joins the held anonymous sessions
     /// (already checked), then resolves the duplicated ids.
-    func finishSessions(anonymous: [SessionJoin.Session], held: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])], join: SessionJoin) {
-        for session in anonymous { join.add(session) }
+    func finishSessions(anonymous: inout AnonymousSessions, held: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])], join: SessionJoin) {
+        anonymous.drain { join.add($0) }
         resolveHeldSessions(held, join: join)
     }
 

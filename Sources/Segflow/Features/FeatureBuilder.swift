@@ -22,20 +22,19 @@ struct FeatureBuilder {
         var rows = (0..<customers.count).filter { customers.kept[$0] && customers.createdAt[$0] < window.cutoff }
         rows.sort { customers.ids[$0] < customers.ids[$1] }
         let count = rows.count
-        let columns = ColumnBuffers(rows: count)
-        defer { columns.deallocate() }
-
         let partitions = max(1, min(count / 2_000 + 1, workers * 8))
-        let shared = UncheckedSendable((self, rows, columns))
-        DispatchQueue.concurrentPerform(iterations: partitions) { partition in
-            let (builder, rows, columns) = shared.value
-            let start = count * partition / partitions, end = count * (partition + 1) / partitions
-            var scratch = CustomerScratch()
-            for output in start..<end {
-                builder.computeCustomer(Int32(rows[output]), into: columns, at: output, scratch: &scratch)
+        let filled = ColumnBuffers.fill(rows: count) { columns in
+            let shared = UncheckedSendable((self, rows, columns))
+            DispatchQueue.concurrentPerform(iterations: partitions) { partition in
+                let (builder, rows, columns) = shared.value
+                let start = count * partition / partitions, end = count * (partition + 1) / partitions
+                var scratch = CustomerScratch()
+                for output in start..<end {
+                    builder.computeCustomer(Int32(rows[output]), into: columns, at: output, scratch: &scratch)
+                }
             }
         }
-        var result = columns.makeFeatureColumns(customerIDs: rows.map { customers.ids[$0] })
+        var result = FeatureColumns(customerIDs: rows.map { customers.ids[$0] }, numbers: filled.numbers, texts: filled.texts)
         RFMScorer.score(&result)
         return result
     }

@@ -16,4 +16,11 @@ final class ChatTable: @unchecked Sendable {
     var kept: [Bool] = []
 
     var count: Int { ids.count }
+
+    /// Frees every row once the chats are aggregated per customer.
+    func releaseAll() {
+        index = Int64Index(capacity: 1)
+        ids = []; customerID = []; visitorKey = []; startedAt = []; endedAt = []; customerMessages = []
+        agentMessages = []; questions = []; sentiment = []; sentimentIsNull = []; csat = []; escalated = []; kept = []
+    }
 }

@@ -4,9 +4,8 @@ final class CustomerTable: @unchecked Sendable {
     var ids: [Int64] = []
     var createdAt: [Int64] = []
     var updatedAt: [Int64] = []
-    /// The raw e-mail (for duplicate tie-breaks), and the normalised one (nil when invalid).
+    /// The raw e-mail, for duplicate tie-breaks and the test-account and e-mail checks.
     var rawEmail: [String?] = []
-    var email: [String?] = []
     var country: [String?] = []
     var city: [String?] = []
     /// Days since 1970, `Int32.min` for unknown.
@@ -25,5 +24,10 @@ final class CustomerTable: @unchecked Sendable {
     func row(of customerID: Int64) -> Int32? {
         guard let row = index.find(customerID), kept[Int(row)] else { return nil }
         return row
+    }
+
+    /// Frees the id index once every source is joined: the features read rows, not ids.
+    func releaseJoinIndex() {
+        index = Int64Index(capacity: 1)
     }
 }

@@ -1,15 +1,16 @@
 /// Order lines: loaded raw, deduplicated and validated after loading, then grouped by order.
 final class ItemTable: @unchecked Sendable {
-    var orderID: [Int64] = []
     var lineNo: [Int32] = []
-    var productID: [Int64] = []
     var quantity: [Int32] = []
     var unitPriceCents: [Int64] = []
     var listPriceCents: [Int64] = []
     var discountCents: [Int64] = []
-    /// Set when validated.
+    /// The line's order and product as rows of the (finalised) order and product tables,
+    /// resolved as lines stream in so the 64-bit ids need not be held: a row ≥ 0 (kept or
+    /// not), else `-(k + 1)` for an id that is in neither, kept as `unknownIDs[k]`.
     var order: [Int32] = []
     var product: [Int32] = []
+    var unknownIDs: [Int64] = []
     /// round((quantity * unit_price - discount) * rate, 2) in base cents.
     var netCents: [Int64] = []
     var kept: [Bool] = []
@@ -17,7 +18,20 @@ final class ItemTable: @unchecked Sendable {
     var seenKeys = Int64Set(capacity: 1 << 16)
     var duplicateKeys = Int64Set(capacity: 64)
 
-    var count: Int { orderID.count }
+    var count: Int { lineNo.count }
+
+    /// A reference for `order`/`product`: the row if the id is in the table, else a new unknown id.
+    func reference(_ id: Int64, row: Int32?) -> Int32 {
+        if let row { return row }
+        unknownIDs.append(id)
+        return Int32(-unknownIDs.count)
+    }
+
+    /// The id behind a reference, given the ids of the referenced table.
+    @inline(__always)
+    func id(_ reference: Int32, ids: [Int64]) -> Int64 {
+        reference >= 0 ? ids[Int(reference)] : unknownIDs[Int(-reference - 1)]
+    }
 
     static func key(order: Int64, line: Int32) -> Int64 {
         Int64(bitPattern: UInt64(bitPattern: order) &* 0x9E37_79B9_7F4A_7C15) ^ Int64(line)

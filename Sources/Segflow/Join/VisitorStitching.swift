@@ -28,4 +28,11 @@ final class VisitorStitching: @unchecked Sendable {
     }
 
     var visitorCount: Int { customer.count }
+
+    /// Frees the map once sessions and chats are joined.
+    func release() {
+        index = Int64Index(capacity: 1)
+        customer = []
+        firstLogin = []
+    }
 }

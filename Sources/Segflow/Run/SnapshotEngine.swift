@@ -94,6 +94,7 @@ public struct SnapshotEngine: Sendable {
         let calendar = LocalCalendar(timeZone: settings.timeZone)
         let windows = Array(Set(days)).sorted().map { SnapshotWindow(asOf: $0, calendar: calendar) }
         guard let last = windows.last else { return Summary(quarantine: [], stageSeconds: [:]) }
+        ProcessMemory.configureAllocator()
         let started = Date()
         let cleaner = SourceCleaner(
             rules: settings.cleaning, calendar: calendar, baseCurrency: settings.baseCurrency,
@@ -144,8 +145,7 @@ public struct SnapshotEngine: Sendable {
                 .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions),
                       handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows, anonymous: &held.anonymous) },
                       finish: {
-                          shared.value.finishSessions(anonymous: held.anonymous, held: held.rows, join: sharedJoin.value)
-                          held.anonymous = []
+                          shared.value.finishSessions(anonymous: &held.anonymous, held: held.rows, join: sharedJoin.value)
                           held.rows = []
                       }),
                 .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats),
@@ -156,6 +156,9 @@ public struct SnapshotEngine: Sendable {
         // Chats of anonymous visitors need the stitching, complete only once sessions have streamed.
         let chats = cleaner.finalizeChats(windows: windows)
         let extracted = Date()
+        let visitorsStitched = cleaner.stitching.visitorCount
+        releaseJoinState(cleaner)
+        logMemory("joined")
 
         let quarantine = SourceName.allCases.map { cleaner.log($0).log }
         for log in quarantine {
@@ -164,7 +167,7 @@ public struct SnapshotEngine: Sendable {
                                               "rejected": "\(log.rowsRejected)", "repaired": "\(log.rowsRepaired)"])
         }
         logger.info("joined", metadata: ["stage": "join", "source": "sessions", "rows_in": "\(cleaner.log(.sessions).log.rowsKept)",
-                                         "visitors_stitched": "\(cleaner.stitching.visitorCount)", "customers": "\(cleaner.customers.count)"])
+                                         "visitors_stitched": "\(visitorsStitched)", "customers": "\(cleaner.customers.count)"])
         var featureSeconds = 0.0
         for (index, window) in windows.enumerated() {
             let featuresStarted = Date()
@@ -177,7 +180,9 @@ public struct SnapshotEngine: Sendable {
                 // The caller's handler (segment, publish) needs none of the event tables.
                 cleaner.orders.releaseAll()
                 cleaner.items.releaseAll()
+                ProcessMemory.releaseFreeMemory()
             }
+            logMemory("features", metadata: ["as_of": "\(window.asOf)"])
             logger.info("features", metadata: ["stage": "features", "as_of": "\(window.asOf)", "rows_out": "\(features.count)",
                                                "customers": "\(features.count)",
                                                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(featuresStarted)))"])
@@ -195,6 +200,28 @@ public struct SnapshotEngine: Sendable {
         var metadata: Logger.Metadata = ["stage": "extract", "phase": "\(name)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"]
         for (label, timing) in timings { metadata[label] = "\(timing.rows) rows" }
         logger.info("extracted", metadata: metadata)
+        ProcessMemory.releaseFreeMemory()
+        logMemory("extract", metadata: ["phase": "\(name)"])
+    }
+
+    /// Frees what only cleaning and the joins needed, before the features allocate.
+    private func releaseJoinState(_ cleaner: SourceCleaner) {
+        cleaner.orders.releaseJoinColumns()
+        cleaner.customers.releaseJoinIndex()
+        cleaner.stitching.release()
+        cleaner.chats.releaseAll()
+        cleaner.duplicateSessionIDs = Int64Set(capacity: 1)
+        cleaner.ordersAfterCutoff = Int64Set(capacity: 1)
+        ProcessMemory.releaseFreeMemory()
+    }
+
+    /// Resident memory at a stage boundary (debug): where the peak happens, and what it holds.
+    private func logMemory(_ stage: String, metadata: Logger.Metadata = [:]) {
+        guard logger.logLevel <= .debug else { return }
+        var metadata = metadata
+        metadata["stage"] = "\(stage)"
+        metadata["rss_mb"] = "\(ProcessMemory.residentMegabytesText())"
+        logger.debug("memory", metadata: metadata)
     }
 
     /// Only the ids: the duplicates must be known before the sessions stream joins them.
@@ -222,5 +249,5 @@ private final class SessionKeyState: @unchecked Sendable {
 }
 private final class HeldSessions: @unchecked Sendable {
     var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
-    var anonymous: [SessionJoin.Session] = []
+    var anonymous = AnonymousSessions()
 }

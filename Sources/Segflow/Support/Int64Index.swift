@@ -13,7 +13,8 @@ struct Int64Index {
 
     init(capacity: Int = 1024) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        // At most three quarters full: this index holds every order id, its largest table.
+        while size * 3 < capacity * 4 { size <<= 1 }
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: -1, count: size)
         mask = size - 1
@@ -42,7 +43,7 @@ struct Int64Index {
     @discardableResult
     mutating func insert(_ key: Int64, _ value: Int32) -> Int32? {
         precondition(value >= 0, "Int64Index values are row numbers")
-        if count * 2 >= keys.count { grow() }
+        if (count + 1) * 4 > keys.count * 3 { grow() }
         var position = home(key)
         while values[position] >= 0 {
             if keys[position] == key { return values[position] }
