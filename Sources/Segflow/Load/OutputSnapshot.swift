@@ -15,6 +15,10 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
     public var segmentDefinitions: [SegmentDefinitionRecord]
     public var memberships: Memberships
     public var quarantine: [QuarantineRecord]
+    /// As-of days the caller publishes right after this one (a backfill batch's later days).
+    /// When the snapshot published after this one is among them, its comparisons are not
+    /// recomputed against this one now: its own publish, moments later, computes them.
+    public var upcoming: Set<PostgresDate>
 
     public init(
         asOf: PostgresDate,
@@ -23,7 +27,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         features: FeatureColumns,
         segmentDefinitions: [SegmentDefinitionRecord],
         memberships: Memberships,
-        quarantine: [QuarantineRecord] = []
+        quarantine: [QuarantineRecord] = [],
+        upcoming: Set<PostgresDate> = []
     ) {
         self.asOf = asOf
         self.runID = runID
@@ -32,5 +37,6 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         self.segmentDefinitions = segmentDefinitions
         self.memberships = memberships
         self.quarantine = quarantine
+        self.upcoming = upcoming
     }
 }

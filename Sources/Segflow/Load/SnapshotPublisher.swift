@@ -96,8 +96,9 @@ public final class SnapshotPublisher {
             }
             token = try recordSnapshot(snapshot, previous: previous, counts: step.rows)
 
-            // Published out of order: the next snapshot now follows this one, not `previous`.
-            let next = try publishedAsOf(after: asOf)
+            // Published out of order: the next snapshot now follows this one, not `previous`
+            // (unless the caller republishes that one next, which compares it with this one).
+            let next = try publishedAsOf(after: asOf).flatMap { snapshot.upcoming.contains($0) ? nil : $0 }
             if let next {
                 try step.run("recompute_next") {
                     try connection.execute("update \(identifier: schema).snapshots set previous_as_of = \(asOf) where as_of = \(next)")

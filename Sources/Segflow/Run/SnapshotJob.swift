@@ -157,6 +157,7 @@ struct SnapshotJob {
                     return log
                 }
                 try published(try publish(snapshot, quarantine: counts, records: [], seconds: ["features": features],
+                                          upcoming: Set(days.filter { $0 > snapshot.asOf }),
                                           runID: state.runID(snapshot.asOf), control: control, logger: logger))
             } else {
                 held = snapshot
@@ -173,7 +174,7 @@ struct SnapshotJob {
 
     /// Segments one snapshot and publishes it atomically.
     private func publish(_ snapshot: SnapshotEngine.Snapshot, quarantine: [QuarantineLog], records: [QuarantineRecord],
-                         seconds engineSeconds: [String: Double], runID: RunID, control: PostgresConnection,
+                         seconds engineSeconds: [String: Double], upcoming: Set<PostgresDate> = [], runID: RunID, control: PostgresConnection,
                          logger: Logger) throws -> PipelineRunner.Report {
         var logger = logger
         logger[metadataKey: "as_of"] = "\(snapshot.asOf)"
@@ -194,7 +195,7 @@ struct SnapshotJob {
         let report = try publisher.publish(OutputSnapshot(
             asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
             segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
-            memberships: assignment.memberships, quarantine: records
+            memberships: assignment.memberships, quarantine: records, upcoming: upcoming
         ))
         seconds["load"] = Date().timeIntervalSince(publishStart)
 

@@ -144,6 +144,23 @@ import Glibc
         #expect(locked.terminationStatus == 75)
     }
 
+    @Test func aForcedBackfillOverPublishedDaysEndsWithTheComparisonsOfACleanOne() throws {
+        let pipeline = try RunTestStore.pipeline()
+        let plan = try BackfillPlan(from: day("2026-03-31"), to: day("2026-06-30"), every: .month)
+        let clean = try RunTestStore.make("bf_force_clean")
+        _ = try BackfillRunner(runner: clean.runner(pipeline)).run(plan)
+
+        // Republishing every day again: each earlier day is published while its successor is
+        // already there, and that successor is republished next in the same batch, which then
+        // computes its KPIs and transitions against it (no recompute in between).
+        let forced = try RunTestStore.make("bf_force_again")
+        _ = try BackfillRunner(runner: forced.runner(pipeline)).run(plan)
+        let again = try BackfillRunner(runner: forced.runner(pipeline), options: .init(force: true)).run(plan)
+        #expect(again.published.map(\.asOf) == plan.days)
+        #expect(again.published.allSatisfy { $0.publish.recomputedAsOf == nil })
+        #expect(try forced.publishedFingerprint() == clean.publishedFingerprint())
+    }
+
     @Test func aKilledBackfillResumesAndEndsLikeACleanOne() throws {
         let customers = 1_500
         let interrupted = try RunTestStore.make("bf_killed", customers: customers, seed: 5, dirtyRate: 0.01)

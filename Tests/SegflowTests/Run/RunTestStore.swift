@@ -97,6 +97,12 @@ struct RunTestStore {
             union all
             select 'segment_definitions', md5(coalesce(string_agg(d::text, E'\\n' order by d::text), '')) from segflow.segment_definitions d
             union all
+            select 'segment_kpis', md5(coalesce(string_agg(k::text, E'\\n' order by k::text), '')) from segflow.segment_kpis k
+            union all
+            select 'kpi_snapshots', md5(coalesce(string_agg(k::text, E'\\n' order by k::text), '')) from segflow.kpi_snapshots k
+            union all
+            select 'segment_transitions', md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) from segflow.segment_transitions t
+            union all
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
             """)
