@@ -55,8 +55,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     }
 
     /// Worth retrying after a pause: the connection dropped, the server is restarting or
-    /// shutting down, or a transaction lost a serialization race or a deadlock.
+    /// shutting down, or a transaction lost a serialization race or a deadlock. Failures
+    /// caused by the configuration (wrong password, unknown database or role, unknown host)
+    /// are not: they would fail the same way on every attempt.
     public var isTransient: Bool {
+        let message = message.lowercased()
+        if Self.configurationFailures.contains(where: message.contains) { return false }
         if code == .connectionFailed { return true }
         guard let sqlState else { return false }
         return sqlState.hasPrefix("08")      // connection exceptions
@@ -67,6 +71,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
             || sqlState == "57P03"           // cannot_connect_now
             || sqlState == "53300"           // too_many_connections
     }
+
+    /// What libpq and the server say when the connection settings, not the moment, are wrong.
+    private static let configurationFailures = [
+        "authentication failed", "does not exist", "no password supplied", "permission denied",
+        "no pg_hba.conf entry", "invalid connection option", "could not translate host name",
+    ]
 
     /// The statement was cancelled by a request or a timeout (SQLSTATE 57014).
     public var isCancellation: Bool { code == .cancelled || sqlState == "57014" }

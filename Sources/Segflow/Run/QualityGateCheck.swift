@@ -16,8 +16,6 @@ struct QualityGateCheck {
     let pipeline: PipelineConfiguration
     let logger: Logger
 
-    var hasCountGates: Bool { pipeline.qualityGates.values.contains { $0.maxQuarantineRate != nil || $0.minRows != nil } }
-
     /// The newest-event expression of a source, on its canonical columns; nil without one.
     /// `timezone` is SQL that yields the pipeline's zone (a bind parameter).
     static func eventExpression(_ source: SourceName, timezone: String) -> String? {

@@ -17,15 +17,11 @@ public struct RetryPolicy: Sendable {
         self.maxDelay = maxDelay
     }
 
-    /// Worth another attempt. Connection failures caused by the configuration (wrong
-    /// password, unknown database or role) are not: they would fail the same way for the
-    /// whole retry window.
+    /// Worth another attempt: a transient database error (`PostgresError.isTransient`,
+    /// which excludes configuration failures such as a wrong password) that is not a cancel.
     public static func isTransient(_ error: any Error) -> Bool {
-        guard let error = error as? PostgresError, error.isTransient, !error.isCancellation else { return false }
-        let message = error.message.lowercased()
-        let permanent = ["authentication failed", "does not exist", "no password supplied", "permission denied",
-                         "no pg_hba.conf entry", "invalid connection option", "could not translate host name"]
-        return !permanent.contains { message.contains($0) }
+        guard let error = error as? PostgresError else { return false }
+        return error.isTransient && !error.isCancellation
     }
 
     /// One attempt: its number (from 1), and a way to say it got somewhere, so a later

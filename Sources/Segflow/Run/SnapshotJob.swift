@@ -141,12 +141,11 @@ struct SnapshotJob {
 
         let engine = SnapshotEngine(configuration: runner.database, settings: runner.engineSettings, logger: logger)
         var held: SnapshotEngine.Snapshot?
-        var countsChecked = false
         var handedOver = Date()
         let summary = try engine.run(asOf: days) { snapshot in
-            if !countsChecked, gates.hasCountGates {
+            // The clean counts come with every snapshot; gate on them before the first publish.
+            if snapshot.index == 0 {
                 try gates.checkCounts(snapshot.quarantine.map(SourceCounts.init), days: days)
-                countsChecked = true
             }
             let features = Date().timeIntervalSince(handedOver)
             if snapshot.index < days.count - 1 {
@@ -164,7 +163,6 @@ struct SnapshotJob {
             }
             handedOver = Date()
         }
-        if !countsChecked { try gates.checkCounts(summary.quarantine.map(SourceCounts.init), days: days) }
         guard let last = held else {
             throw PostgresError(code: .invalidUsage, message: "the engine produced no snapshot for \(days.last.map { "\($0)" } ?? "?")")
         }
