@@ -3,17 +3,14 @@ import Foundation
 import PostgresClient
 import Segflow
 
-/// The process exit code of every command, decided here and nowhere else:
-/// 0 ok; 2 usage or configuration error; 65 a data-quality gate failed (nothing
-/// published); 75 a temporary failure worth retrying (transient database errors that
-/// outlasted the retries, the pipeline lock not obtained within --lock-timeout, readers
-/// blocking the snapshot swap); 1 anything else.
+/// The process exit code of every command, decided here and nowhere else: the library's
+/// `RunExitCode` plus what only the command line knows (usage errors, explicit exits).
 public enum ExitStatus {
-    public static let ok: Int32 = 0
-    public static let failure: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let dataQuality: Int32 = 65
-    public static let temporary: Int32 = 75
+    public static let ok = RunExitCode.ok
+    public static let failure = RunExitCode.failure
+    public static let usage = RunExitCode.usage
+    public static let dataQuality = RunExitCode.dataQuality
+    public static let temporary = RunExitCode.temporary
 
     /// Shown in every command's help.
     static let discussion = """
@@ -25,12 +22,8 @@ public enum ExitStatus {
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case let exit as ExitCode: exit.rawValue
-        case is QualityGateError: dataQuality
-        case is TransientFailureError, is PipelineLockedError, is SwapLockTimeoutError, is MigrationLockTimeoutError: temporary
-        case _ where RetryPolicy.isTransient(error): temporary
-        case is ValidationError, is PipelineValidationError, is BackfillPlanError, is SchemaTooNewError, is SchemaOutdatedError:
-            usage
-        default: failure
+        case is ValidationError: usage
+        default: RunExitCode.code(for: error)
         }
     }
 

@@ -88,16 +88,12 @@ struct SnapshotJob {
                 }
             }
         } catch {
-            let (status, code): (RunStatus, Int32) = switch error {
-            case is QualityGateError: (.gateFailed, 65)
-            case is TransientFailureError, is PipelineLockedError: (.failed, 75)
-            case _ where RetryPolicy.isTransient(error): (.failed, 75)
-            default: (.failed, 1)
-            }
+            let code = RunExitCode.code(for: error)
+            let status: RunStatus = code == RunExitCode.dataQuality ? .gateFailed : .failed
             let unfinished = state.runIDs.filter { !state.done.contains($0.key) }.sorted { $0.key < $1.key }
             if !unfinished.isEmpty {
                 recordFailure(ledger: ledger, runs: unfinished.map(\.value), status: status, exitCode: code,
-                              error: String(describing: error), patient: code == 75, logger: logger)
+                              error: String(describing: error), patient: code == RunExitCode.temporary, logger: logger)
             }
             throw error
         }

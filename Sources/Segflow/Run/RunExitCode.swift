@@ -1,0 +1,25 @@
+import PostgresClient
+
+/// The exit code a failure of the library's work means, shared by the run ledger
+/// (`runs.exit_code`) and the command line, so both always say the same:
+/// 0 ok; 2 usage or configuration error; 65 a data-quality gate failed (nothing
+/// published); 75 a temporary failure worth retrying (transient database errors that
+/// outlasted the retries, the pipeline lock not obtained within --lock-timeout, readers
+/// blocking the snapshot swap); 1 anything else.
+public enum RunExitCode {
+    public static let ok: Int32 = 0
+    public static let failure: Int32 = 1
+    public static let usage: Int32 = 2
+    public static let dataQuality: Int32 = 65
+    public static let temporary: Int32 = 75
+
+    public static func code(for error: any Error) -> Int32 {
+        switch error {
+        case is QualityGateError: dataQuality
+        case is TransientFailureError, is PipelineLockedError, is SwapLockTimeoutError, is MigrationLockTimeoutError: temporary
+        case _ where RetryPolicy.isTransient(error): temporary
+        case is PipelineValidationError, is BackfillPlanError, is SchemaTooNewError, is SchemaOutdatedError: usage
+        default: failure
+        }
+    }
+}
