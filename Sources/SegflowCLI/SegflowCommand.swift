@@ -11,6 +11,7 @@ public struct SegflowCommand: ParsableCommand {
             RunCommand.self,
             BackfillCommand.self,
             MigrateCommand.self,
+            GrantBICommand.self,
             ValidateCommand.self,
             StatusCommand.self,
             GenerateCommand.self,

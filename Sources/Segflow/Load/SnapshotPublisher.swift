@@ -351,6 +351,7 @@ public final class SnapshotPublisher {
                     try connection.simpleQuery("""
                         alter table \(staged.qualifiedParent) attach partition \(staged.qualifiedStaging) for values in (\(staged.asOfLiteral));
                         alter table \(staged.qualifiedStaging) rename to \(staged.quotedPartition(suffix: ""));
+                        comment on table \(staged.qualifiedPartition) is \(staged.commentLiteral);
                         \(staged.indexSuffixes.map { suffix in
                             "alter index \(staged.qualified(staged.quotedStaging(suffix: suffix))) rename to \(staged.quotedPartition(suffix: suffix));"
                         }.joined(separator: "\n"))
@@ -502,12 +503,22 @@ private struct StagedTable {
     var asOfLiteral: String { "'\(asOf.description)'::date" }
     var partition: String { "\(table)_p\(asOf.description.replacingOccurrences(of: "-", with: ""))" }
 
-    var qualifiedParent: String { qualified(PostgresQuery.quoteIdentifier(table)) }
+    /// The parent lives in the output schema; staging tables, partitions and their
+    /// indexes in its partitions schema (`OutputSchemas.partitions(of:)`).
+    var qualifiedParent: String { PostgresQuery.quoteIdentifier(schema) + "." + PostgresQuery.quoteIdentifier(table) }
     var qualifiedStaging: String { qualified(quotedStaging(suffix: "")) }
+    var qualifiedPartition: String { qualified(quotedPartition(suffix: "")) }
 
     func quotedStaging(suffix: String) -> String { PostgresQuery.quoteIdentifier(partition + "_new" + suffix) }
     func quotedPartition(suffix: String) -> String { PostgresQuery.quoteIdentifier(partition + suffix) }
-    func qualified(_ quotedName: String) -> String { PostgresQuery.quoteIdentifier(schema) + "." + quotedName }
+    func qualified(_ quotedName: String) -> String { PostgresQuery.quoteIdentifier(OutputSchemas.partitions(of: schema)) + "." + quotedName }
+
+    /// The partition's table comment as a SQL literal: what it holds and that readers
+    /// want the parent (the same text migration 0007 gives partitions it moved).
+    var commentLiteral: String {
+        let text = "Partition of \(schema).\(table) (FOR VALUES IN ('\(asOf)')); query the parent table, whose columns are commented."
+        return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
 }
 
 /// Times and row counts of the publish steps, logged as they finish.
