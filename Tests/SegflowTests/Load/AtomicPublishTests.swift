@@ -148,7 +148,7 @@ import Testing
         #expect(try connection.texts("select * from segflow.segment_kpis order by segmentation_key, segment_key") == before)
         #expect(try connection.execute("""
             select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'segflow' and c.relname like '%\\_new%'
+            where n.nspname in ('segflow', 'segflow_partitions') and c.relname like '%\\_new%'
             """)[0][0].int == 0)
 
         // And the next publish works.

@@ -88,10 +88,11 @@ import Testing
         #expect(try connection.texts("select as_of, run_id::text, config_hash, previous_as_of, customers, memberships, quarantined from segflow.snapshots") == [
             ["2024-03-31", runID.description, "hash-1", nil, "3", "3", "3"],
         ])
-        // The partition has its canonical name and indexes; no staging table is left.
+        // The partition has its canonical name and indexes, in the partitions schema (out of a
+        // BI tool's table picker); no staging table is left.
         #expect(try connection.texts("""
             select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where nspname = 'segflow' and relname like '%p20240331%' order by relname
+            where nspname = 'segflow_partitions' and relname like '%p20240331%' order by relname
             """).map { $0[0] ?? "" } == [
             "customer_features_p20240331", "customer_features_p20240331_pkey",
             "customer_segments_p20240331", "customer_segments_p20240331_pkey", "customer_segments_p20240331_segment_brin",
