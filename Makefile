@@ -16,7 +16,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck clean
+.PHONY: build deps test demo bench leakcheck clean superset-bundle bi-check
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -42,6 +42,14 @@ leakcheck: deps
 	else \
 		echo "leakcheck: scripts/leakcheck.sh does not exist yet" >&2; exit 1; \
 	fi
+
+# The Superset dataset bundle of the BI layer, ready for Datasets -> Import.
+superset-bundle:
+	cd deploy/superset && rm -f segflow_bi.zip && python3 -m zipfile -c segflow_bi.zip segflow_bi/
+
+# Optional, not in CI (installs Superset 6.1 from PyPI): imports the bundle into a real Superset.
+bi-check:
+	bash scripts/bi-check.sh
 
 clean:
 	rm -rf $(SCRATCH)
