@@ -32,7 +32,11 @@ rm -f "$work/superset.db" "$work/segflow_bi.zip"
 
 "$venv/bin/superset" db upgrade >"$work/db-upgrade.log" 2>&1 || { cat "$work/db-upgrade.log"; exit 1; }
 (cd "$root/deploy/superset" && "$python" -m zipfile -c "$work/segflow_bi.zip" segflow_bi/)
-"$venv/bin/superset" import-datasources -p "$work/segflow_bi.zip"
+"$venv/bin/superset" fab create-admin --username bi-check --firstname bi --lastname check \
+    --email bi-check@example.invalid --password "bi-check-$RANDOM$RANDOM" >"$work/create-admin.log" 2>&1 \
+    || { cat "$work/create-admin.log"; exit 1; }
+"$venv/bin/superset" init >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
+"$venv/bin/superset" import-datasources -p "$work/segflow_bi.zip" -u bi-check
 
 BUNDLE=$root/deploy/superset/segflow_bi "$venv/bin/python" - <<'CHECK'
 import os, pathlib, sys
