@@ -3,11 +3,14 @@
 # minutes). Installs Apache Superset 6.1.0 from PyPI into a venv (6.1.0 needs rich,
 # cachetools and flask-caching 2.3.1 beside it), creates a throwaway SQLite metadata
 # database, imports deploy/superset/segflow_bi as a dataset bundle and checks that every
-# dataset and metric of the YAML arrived. The numbers themselves (metrics = SQL over the
-# base tables) are checked by BILayerTests against a real published store.
+# dataset and metric of the YAML arrived. With BI_CHECK_DATABASE_URL (an SQLAlchemy URI of
+# a published store, schema segflow, with several snapshots a month), it also points the
+# imported database at it and runs charts through Superset's own query engine (month grain,
+# grouped by segment, filtered on is_primary...) and checks each against the same
+# question asked in SQL of the base tables. BILayerTests checks the metrics' SQL in CI.
 #
 #   make bi-check                         # venv in .bi-check/venv (reused on the next run)
-#   BI_CHECK_DIR=/tmp/bi make bi-check
+#   BI_CHECK_DATABASE_URL='postgresql+psycopg2://etl@/shop?host=/var/run/postgresql' make bi-check
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +22,7 @@ mkdir -p "$work"
 if [[ ! -x $venv/bin/superset ]]; then
     "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet 'apache-superset==6.1.0' rich cachetools 'flask-caching==2.3.1'
+    "$venv/bin/pip" install --quiet 'apache-superset==6.1.0' rich cachetools 'flask-caching==2.3.1' psycopg2-binary
 fi
 
 export SUPERSET_CONFIG_PATH=$work/superset_config.py
@@ -68,3 +71,9 @@ with app.app_context():
         sys.exit(1)
     print(f"bi-check: {len(files)} datasets imported into Superset with their metrics and column descriptions")
 CHECK
+
+if [[ -z ${BI_CHECK_DATABASE_URL:-} ]]; then
+    echo "bi-check: BI_CHECK_DATABASE_URL not set: charts not compared with SQL"
+    exit 0
+fi
+"$venv/bin/python" "$root/scripts/bi-check-charts.py"
