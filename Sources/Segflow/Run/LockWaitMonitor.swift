@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import Logging
+import PostgresClient
+
+/// Says in the log what a statement is waiting for when it waits on a lock: every
+/// `interval` seconds while `body` runs, it looks up (on a connection of its own, opened
+/// only then) which of the watched backends wait for a lock, on which relation and behind
+/// which process. The wait itself is bounded by the sessions' `lock_timeout`.
+final class LockWaitMonitor: @unchecked Sendable {
+    private let configuration: PostgresConfiguration
+    private let what: String
+    private let logger: Logger
+    private let interval: Double
+    private let lock = NSLock()
+    private var pids: [Int32]
+    private var stopped = false
+    private var connection: PostgresConnection?
+
+    init(configuration: PostgresConfiguration, what: String, pids: [Int32], logger: Logger, interval: Double = 5) {
+        self.configuration = configuration
+        self.what = what
+        self.pids = pids
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// Runs `body` while watching `pids` (the backends `body` uses).
+    static func watching<T>(_ pids: [Int32], what: String, configuration: PostgresConfiguration, logger: Logger,
+                            interval: Double = 5, _ body: () throws -> T) throws -> T {
+        let monitor = LockWaitMonitor(configuration: configuration, what: what, pids: pids, logger: logger, interval: interval)
+        monitor.schedule()
+        defer { monitor.stop() }
+        return try body()
+    }
+
+    private func schedule() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + interval) { [self] in
+            guard lock.withLock({ !stopped }) else { return }
+            report()
+            schedule()
+        }
+    }
+
+    func stop() {
+        lock.withLock {
+            stopped = true
+            connection?.close()
+            connection = nil
+        }
+    }
+
+    /// One look at pg_locks; failures are ignored (this only informs).
+    private func report() {
+        lock.withLock {
+            guard !stopped else { return }
+            do {
+                if connection?.isOpen != true { connection = try PostgresConnection(configuration, logger: logger) }
+                guard let connection else { return }
+                let list = "{" + pids.map(String.init).joined(separator: ",") + "}"
+                let waits = try connection.execute("""
+                    select l.pid, coalesce(l.relation::regclass::text, l.locktype) as target, l.mode,
+                           pg_blocking_pids(l.pid)::text as blockers
+                    from pg_locks l where not l.granted and l.pid = any(\(list)::int4[])
+                    """)
+                for row in waits.rows {
+                    logger.warning("waiting for a lock", metadata: [
+                        "for": .string(what), "waiting_for": .string(row["target"].string ?? "?"),
+                        "mode": .string(row["mode"].string ?? "?"), "blocked_by_pids": .string(row["blockers"].string ?? "?"),
+                    ])
+                }
+            } catch {
+                logger.debug("could not look up lock waits", metadata: ["error": .string("\(error)")])
+            }
+        }
+    }
+}
+
+/// A statement waited for a table lock for longer than the lock timeout (`lock_timeout`,
+/// SQLSTATE 55P03): another session holds the table. Worth running again later (exit 75).
+public struct LockWaitTimeoutError: Error, CustomStringConvertible {
+    /// What was waiting: "extracting source orders", "publishing snapshot 2026-06-30".
+    public var waiting: String
+    public var seconds: Double
+    public var description: String {
+        "gave up \(waiting) after waiting \(String(format: "%g", seconds)) s for a table lock held by another session "
+            + "(see the 'waiting for a lock' log lines; --table-lock-timeout)"
+    }
+
+    /// `error` as a lock-wait timeout when it is one (55P03), else unchanged.
+    static func wrapping(_ error: any Error, waiting: String, seconds: Double) -> any Error {
+        guard let error = error as? PostgresError, error.sqlState == "55P03" else { return error }
+        return LockWaitTimeoutError(waiting: waiting, seconds: seconds)
+    }
+}
