@@ -36,12 +36,13 @@ final class ExtractionSession {
         while connections.count <= index {
             let connection = try PostgresConnection(configuration, logger: logger)
             try connection.simpleQuery("begin isolation level repeatable read read only")
-            try connection.setLockTimeout(seconds: lockTimeout, local: true)
             if let snapshotID {
                 try connection.useSnapshot(snapshotID)
             } else {
                 snapshotID = try connection.exportSnapshot()
             }
+            // After the snapshot: SET TRANSACTION SNAPSHOT must come first.
+            try connection.setLockTimeout(seconds: lockTimeout, local: true)
             connections.append(connection)
         }
         return connections[index]
@@ -89,7 +90,7 @@ final class ExtractionSession {
             }
         }
         try LockWaitMonitor.watching(connections.map(\.backendPID), what: "extract " + tasks.map(\.label).joined(separator: ", "),
-                                     configuration: configuration, logger: logger) {
+                                     configuration: configuration, logger: logger, interval: LockWaitMonitor.interval(lockTimeout)) {
             group.wait()
         }
         var timings: [String: (rows: Int, seconds: Double)] = [:]

@@ -34,6 +34,11 @@ final class LockWaitMonitor: @unchecked Sendable {
         return try body()
     }
 
+    /// How often to look: within the timeout, so a wait is logged before the run gives up.
+    static func interval(_ lockTimeout: Double) -> Double {
+        min(5, max(0.2, lockTimeout / 2))
+    }
+
     private func schedule() {
         DispatchQueue.global().asyncAfter(deadline: .now() + interval) { [self] in
             guard lock.withLock({ !stopped }) else { return }
@@ -59,9 +64,12 @@ final class LockWaitMonitor: @unchecked Sendable {
                 guard let connection else { return }
                 let list = "{" + pids.map(String.init).joined(separator: ",") + "}"
                 let waits = try connection.execute("""
-                    select l.pid, coalesce(l.relation::regclass::text, l.locktype) as target, l.mode,
+                    select l.pid, coalesce(format('%I.%I', n.nspname, c.relname), l.locktype) as target, l.mode,
                            pg_blocking_pids(l.pid)::text as blockers
-                    from pg_locks l where not l.granted and l.pid = any(\(list)::int4[])
+                    from pg_locks l
+                    left join pg_class c on c.oid = l.relation
+                    left join pg_namespace n on n.oid = c.relnamespace
+                    where not l.granted and l.pid = any(\(list)::int4[])
                     """)
                 for row in waits.rows {
                     logger.warning("waiting for a lock", metadata: [

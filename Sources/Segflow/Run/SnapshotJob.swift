@@ -47,7 +47,8 @@ struct SnapshotJob {
                 _ = try SchemaMigrator.checkCompatible(connection: control, schema: schema)
                 if !state.sourcesChecked {
                     // validate's source checks, before any ledger row: a bad mapping is exit 2 at file:line:column.
-                    try PipelineValidator(logger: logger).checkSources(of: pipeline, database: runner.database)
+                    try PipelineValidator(logger: logger).checkSources(of: pipeline, database: runner.database,
+                                                                       lockTimeout: runner.options.tableLockTimeout)
                     state.sourcesChecked = true
                 }
                 guard try control.advisoryLock(runner.lockKey, timeout: runner.options.lockTimeout) else {
@@ -160,7 +161,8 @@ struct SnapshotJob {
     private func runBatch(_ days: [PostgresDate], control: PostgresConnection, state: State, logger: Logger,
                           published: (PipelineRunner.Report) throws -> Void) throws {
         let gates = QualityGateCheck(pipeline: pipeline, logger: logger)
-        try gates.checkFreshness(connection: control, days: days)
+        // Read-only: the gate reads through the mappings, which must never write.
+        try control.transaction(readOnly: true) { try gates.checkFreshness(connection: control, days: days) }
 
         let engine = SnapshotEngine(configuration: runner.database, settings: runner.engineSettings, logger: logger)
         var held: SnapshotEngine.Snapshot?
@@ -214,8 +216,8 @@ struct SnapshotJob {
         let publishStart = Date()
         let report: PublishReport
         do {
-            report = try LockWaitMonitor.watching([control.backendPID], what: "publish \(asOf)",
-                                                  configuration: runner.database, logger: logger) {
+            report = try LockWaitMonitor.watching([control.backendPID], what: "publish \(asOf)", configuration: runner.database,
+                                                  logger: logger, interval: LockWaitMonitor.interval(runner.options.tableLockTimeout)) {
                 let publisher = try SnapshotPublisher(connection: control, schema: schema, logger: logger)
                 return try publisher.publish(OutputSnapshot(
                     asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,

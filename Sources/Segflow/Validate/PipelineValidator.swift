@@ -69,7 +69,7 @@ public struct PipelineValidator {
     /// throws `PipelineValidationError` (exit 2, placed at file:line:column) when a mapped
     /// table or query cannot be read or lacks a column; warnings are logged. Positions come
     /// from the pipeline file when it is still readable, else 1:1.
-    public func checkSources(of pipeline: PipelineConfiguration, database: PostgresConfiguration) throws {
+    public func checkSources(of pipeline: PipelineConfiguration, database: PostgresConfiguration, lockTimeout: Double? = nil) throws {
         let yaml = try? String(contentsOfFile: pipeline.file, encoding: .utf8)
         let located = yaml.flatMap(SourceMappingLocator.locate(yaml:)) ?? []
         let sources = SourceName.allCases.map { source in
@@ -81,7 +81,16 @@ public struct PipelineValidator {
         }
         let connection = try PostgresConnection(database, logger: logger)
         defer { connection.close() }
-        let issues = try sourceIssues(sources, connection: connection, file: pipeline.file)
+        if let lockTimeout { try connection.setLockTimeout(seconds: lockTimeout) }
+        let issues: [PipelineIssue]
+        do {
+            issues = try LockWaitMonitor.watching([connection.backendPID], what: "check sources", configuration: database,
+                                                  logger: logger, interval: LockWaitMonitor.interval(lockTimeout ?? 10)) {
+                try sourceIssues(sources, connection: connection, file: pipeline.file)
+            }
+        } catch {
+            throw LockWaitTimeoutError.wrapping(error, waiting: "checking the sources", seconds: lockTimeout ?? 0)
+        }
         for warning in issues where warning.severity == .warning {
             logger.warning("source check", metadata: ["stage": "validate", "issue": .string(warning.description)])
         }
