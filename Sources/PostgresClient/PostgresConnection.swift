@@ -73,6 +73,12 @@ public final class PostgresConnection {
         return Int(PQserverVersion(handle))
     }
 
+    /// The socket's file descriptor, -1 when closed (tests break it to simulate a lost peer).
+    var socketDescriptor: Int32 {
+        guard let handle else { return -1 }
+        return PQsocket(handle)
+    }
+
     /// The server process serving this connection (`pg_backend_pid()`), 0 when closed.
     public var backendPID: Int32 {
         guard let handle else { return 0 }
@@ -163,7 +169,9 @@ public final class PostgresConnection {
         let code: PostgresError.Code
         if sqlState == "57014" {
             code = .cancelled
-        } else if sqlState?.hasPrefix("08") == true || (sqlState == nil && connectionLost(message: message)) {
+        } else if sqlState?.hasPrefix("08") == true || sqlState == "57P01" || sqlState == "57P02"
+                    || (handle.map { PQstatus($0) != CONNECTION_OK } ?? true) || (sqlState == nil && connectionLost(message: message)) {
+            // Also the server's "terminating connection" (admin or crash shutdown): the session is gone.
             code = .connectionFailed
         } else if sqlState == nil {
             code = .protocolViolation

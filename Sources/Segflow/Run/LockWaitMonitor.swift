@@ -36,7 +36,7 @@ final class LockWaitMonitor: @unchecked Sendable {
 
     /// How often to look: within the timeout, so a wait is logged before the run gives up.
     static func interval(_ lockTimeout: Double) -> Double {
-        min(5, max(0.2, lockTimeout / 2))
+        min(5, max(0.2, lockTimeout / 4))
     }
 
     private func schedule() {

@@ -1,10 +1,11 @@
 import Foundation
 import LocalPostgres
 import Logging
-import PostgresClient
+@testable import PostgresClient
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+import SegflowTestSupport
 
 /// Lost connections are recognised on every transport, a published snapshot is never
 /// reported as failed, and lock waits on tables are bounded, logged and end with exit 75.
@@ -31,6 +32,23 @@ import Testing
         defer { connection.close() }
         try cluster.restart()
         let error = #expect(throws: PostgresError.self) { try connection.execute("select 1") }
+        #expect(error?.code == .connectionFailed, "\(error.map { "\($0.code): \($0)" } ?? "")")
+        #expect(error.map(RetryPolicy.isTransient) == true)
+    }
+
+    /// The case a Unix socket produces: libpq reports a failed send/receive without SQLSTATE
+    /// while `PQstatus` still reads OK. Simulated by putting an unconnected socket under the
+    /// connection (a read then fails with ENOTCONN, which libpq does not treat as fatal).
+    @Test func aBrokenSocketThatStillReadsOKIsALostConnection() throws {
+        let store = RunTestStore(connectionString: try TestPostgres.makeDatabase(prefix: "fault_sock").connectionString)
+        let connection = try store.connect()
+        defer { connection.close() }
+        let unconnected = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(unconnected >= 0)
+        #expect(dup2(unconnected, connection.socketDescriptor) >= 0)
+        close(unconnected)
+        let error = #expect(throws: PostgresError.self) { try connection.execute("select 1") }
+        #expect(error?.sqlState == nil)
         #expect(error?.code == .connectionFailed, "\(error.map { "\($0.code): \($0)" } ?? "")")
         #expect(error.map(RetryPolicy.isTransient) == true)
     }
@@ -75,7 +93,7 @@ import Testing
             try holder.simpleQuery("begin; lock table shop.orders in access exclusive mode")
         }
         let runner = PipelineRunner(database: store.configuration, pipeline: try RunTestStore.pipeline(),
-                                    options: .init(workers: 2, lockTimeout: 0, retryFor: 0, tableLockTimeout: 2), logger: recorder.logger)
+                                    options: .init(workers: 2, lockTimeout: 0, retryFor: 0, tableLockTimeout: 4), logger: recorder.logger)
         let started = Date()
         let error = #expect(throws: LockWaitTimeoutError.self) { try runner.run(asOf: endDay) }
         #expect(Date().timeIntervalSince(started) < 30)
@@ -94,7 +112,7 @@ import Testing
         try holder.simpleQuery("begin; lock table segflow.customer_features in access exclusive mode")
         let recorder = RecordingLogHandler()
         let runner = PipelineRunner(database: store.configuration, pipeline: try RunTestStore.pipeline(),
-                                    options: .init(workers: 2, lockTimeout: 0, retryFor: 0, tableLockTimeout: 2), logger: recorder.logger)
+                                    options: .init(workers: 2, lockTimeout: 0, retryFor: 0, tableLockTimeout: 4), logger: recorder.logger)
         let error = #expect(throws: LockWaitTimeoutError.self) { try runner.run(asOf: endDay) }
         #expect(error.map(ExitStatus.code(for:)) == 75)
         #expect(recorder.messages("waiting for a lock").contains { $0["waiting_for"] == "segflow.customer_features" })
