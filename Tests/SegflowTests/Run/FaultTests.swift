@@ -105,6 +105,33 @@ import SegflowTestSupport
         #expect(try store.rows("select status, exit_code::text from segflow.runs") == (lockedOnceStarted ? [["failed", "75"]] : []))
     }
 
+    /// The server goes away right after the commit and stays away for a few seconds; with no
+    /// retries at all the run still succeeds, and the ledger says so once the server is back.
+    @Test(arguments: Transport.allCases)
+    func aServerAwayAfterThePublishDoesNotFailThePublishedRun(transport: Transport) throws {
+        let cluster = try LocalPostgresCluster.start(logger: RunTestStore.quietLogger)
+        defer { cluster.stop() }
+        let store = try Self.store("fault_away_\(transport)", cluster: cluster, transport: transport)
+        let recorder = RecordingLogHandler()
+        let stopped = NSLock()
+        nonisolated(unsafe) var didStop = false
+        recorder.onMessage = { message, _ in
+            guard message == "published snapshot" else { return }
+            let first = stopped.withLock { () -> Bool in
+                defer { didStop = true }
+                return !didStop
+            }
+            guard first else { return }
+            try? cluster.stopServer()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 3) { try? cluster.startServer() }
+        }
+        let report = try store.runner(try RunTestStore.pipeline(), retryFor: 0, logger: recorder.logger).run(asOf: endDay)
+        #expect(stopped.withLock { didStop })
+        #expect(report.customers > 0)
+        #expect(try store.rows("select status, exit_code::text from segflow.runs") == [["succeeded", "0"]])
+        #expect(try store.count("select count(*) from segflow.snapshots") == 1)
+    }
+
     @Test func aLockedOutputTableEndsWithExit75InTheLedger() throws {
         let store = try RunTestStore.make("fault_outlock", customers: 100, seed: 43)
         let holder = try store.connect()
