@@ -5,8 +5,8 @@ extension PostgresConnection {
     ///
     /// Rows are decoded in place; a `BinaryCopyRow` must not outlive the call. If `body`
     /// throws, the statement is cancelled, the stream drained and the error rethrown.
-    /// Returns the number of rows. COPY takes no bind parameters: pass values through
-    /// `set_config` and `current_setting` (see the extract stage) rather than into the text.
+    /// Returns the number of rows. `sql` runs as exactly one statement (see `startCopy`).
+    /// COPY takes no bind parameters: only values the caller formats itself may go into the text.
     @discardableResult
     public func copyOut(_ sql: String, _ body: (BinaryCopyRow) throws -> Void) throws -> Int {
         let handle = try startCopy(sql, expecting: PGRES_COPY_OUT, statement: "COPY … TO STDOUT")
@@ -93,9 +93,13 @@ extension PostgresConnection {
     }
 
     /// Sends a COPY statement and checks that the server entered the expected COPY mode.
+    ///
+    /// Through the extended query protocol (`PQexecParams` without parameters), which the
+    /// server runs as one statement: text that would end the COPY and start another (as a
+    /// hostile source query could) is a syntax error instead of a second statement.
     private func startCopy(_ sql: String, expecting mode: ExecStatusType, statement: String) throws -> OpaquePointer {
         let handle = try liveHandle()
-        guard let start = PQexec(handle, sql) else { throw connectionError(query: sql) }
+        guard let start = PQexecParams(handle, sql, 0, nil, nil, nil, nil, 0) else { throw connectionError(query: sql) }
         defer { PQclear(start) }
         let status = PQresultStatus(start)
         guard status == mode else {

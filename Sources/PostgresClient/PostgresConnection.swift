@@ -73,6 +73,25 @@ public final class PostgresConnection {
         return Int(PQserverVersion(handle))
     }
 
+    /// The socket's file descriptor, -1 when closed (tests break it to simulate a lost peer).
+    var socketDescriptor: Int32 {
+        guard let handle else { return -1 }
+        return PQsocket(handle)
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`), 0 when closed.
+    public var backendPID: Int32 {
+        guard let handle else { return 0 }
+        return PQbackendPID(handle)
+    }
+
+    /// Bounds this session's waits for a lock (`lock_timeout`); a statement that waits longer
+    /// fails with SQLSTATE 55P03. 0 waits forever. With `local`, only until the transaction ends.
+    public func setLockTimeout(seconds: Double, local: Bool = false) throws {
+        let milliseconds = Int((max(0, seconds) * 1000).rounded(.up))
+        try execute("select set_config('lock_timeout', \(String(milliseconds)), \(local))")
+    }
+
     /// A server parameter reported at connection time (`server_encoding`, `standard_conforming_strings`, …).
     public func parameterStatus(_ name: String) -> String? {
         guard let handle, let value = PQparameterStatus(handle, name) else { return nil }
@@ -150,7 +169,9 @@ public final class PostgresConnection {
         let code: PostgresError.Code
         if sqlState == "57014" {
             code = .cancelled
-        } else if sqlState?.hasPrefix("08") == true || (handle.map { PQstatus($0) != CONNECTION_OK } ?? true) {
+        } else if sqlState?.hasPrefix("08") == true || sqlState == "57P01" || sqlState == "57P02"
+                    || (handle.map { PQstatus($0) != CONNECTION_OK } ?? true) || (sqlState == nil && connectionLost(message: message)) {
+            // Also the server's "terminating connection" (admin or crash shutdown): the session is gone.
             code = .connectionFailed
         } else if sqlState == nil {
             code = .protocolViolation
@@ -162,13 +183,34 @@ public final class PostgresConnection {
 
     func connectionError(query: String?) -> PostgresError {
         let message = handle.map { scrub(Self.lastErrorMessage($0)) } ?? "the connection is closed"
-        let broken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
         return PostgresError(
-            code: broken ? .connectionFailed : .protocolViolation,
+            code: connectionLost(message: message) ? .connectionFailed : .protocolViolation,
             message: message.isEmpty ? "lost the connection to PostgreSQL" : message,
             query: query
         )
     }
+
+    /// Whether an error without SQLSTATE means the connection is gone, judged by what
+    /// happened rather than by the transport: over a Unix socket a server restart shows as
+    /// "server closed the connection unexpectedly" while `PQstatus` may still read OK, so
+    /// the socket is also probed (`PQconsumeInput` fails on a closed one) and libpq's own
+    /// words for a lost connection are recognised.
+    func connectionLost(message: String) -> Bool {
+        guard let handle else { return true }
+        if PQstatus(handle) != CONNECTION_OK || PQsocket(handle) < 0 { return true }
+        let text = message.lowercased()
+        if Self.lostConnectionMessages.contains(where: text.contains) { return true }
+        // Not inside a command: probing cannot consume a result someone still waits for.
+        if PQisBusy(handle) == 0, PQconsumeInput(handle) == 0 { return true }
+        return PQstatus(handle) != CONNECTION_OK
+    }
+
+    /// libpq's messages for a connection that broke (fe-misc.c, fe-secure.c, fe-exec.c).
+    static let lostConnectionMessages = [
+        "server closed the connection unexpectedly", "connection to server was lost", "no connection to the server",
+        "could not receive data from server", "could not send data to server", "terminating connection",
+        "connection reset by peer", "broken pipe", "ssl syscall error", "eof detected",
+    ]
 
     func scrub(_ message: String) -> String {
         Self.scrub(message, secrets: secrets)

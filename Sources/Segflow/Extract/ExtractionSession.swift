@@ -14,10 +14,14 @@ final class ExtractionSession {
     private var connections: [PostgresConnection] = []
     private var snapshotID: String?
     let cutoff: PostgresTimestamp
+    /// Seconds a COPY may wait for a lock on a source table (a session holding it
+    /// exclusively, such as a long ALTER or TRUNCATE) before the run gives up.
+    let lockTimeout: Double
 
-    init(configuration: PostgresConfiguration, cutoff: PostgresTimestamp, logger: Logger) {
+    init(configuration: PostgresConfiguration, cutoff: PostgresTimestamp, lockTimeout: Double, logger: Logger) {
         self.configuration = configuration
         self.cutoff = cutoff
+        self.lockTimeout = lockTimeout
         self.logger = logger
     }
 
@@ -37,7 +41,8 @@ final class ExtractionSession {
             } else {
                 snapshotID = try connection.exportSnapshot()
             }
-            try connection.execute("select set_config('segflow.cutoff', \(cutoff), false)")
+            // After the snapshot: SET TRANSACTION SNAPSHOT must come first.
+            try connection.setLockTimeout(seconds: lockTimeout, local: true)
             connections.append(connection)
         }
         return connections[index]
@@ -84,10 +89,18 @@ final class ExtractionSession {
                 }
             }
         }
-        group.wait()
+        try LockWaitMonitor.watching(connections.map(\.backendPID), what: "extract " + tasks.map(\.label).joined(separator: ", "),
+                                     configuration: configuration, logger: logger, interval: LockWaitMonitor.interval(lockTimeout)) {
+            group.wait()
+        }
         var timings: [String: (rows: Int, seconds: Double)] = [:]
         for (index, task) in tasks.enumerated() {
-            let timing = try results.get(index)
+            let timing: (rows: Int, seconds: Double)
+            do {
+                timing = try results.get(index)
+            } catch {
+                throw LockWaitTimeoutError.wrapping(error, waiting: "extracting source \(task.label)", seconds: lockTimeout)
+            }
             timings[task.label] = timing
             logger.debug("extracted", metadata: ["stage": "extract", "source": "\(task.label)", "rows": "\(timing.rows)", "rows_in": "\(timing.rows)", "seconds": "\(String(format: "%.2f", timing.seconds))"])
         }

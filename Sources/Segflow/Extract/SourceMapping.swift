@@ -10,19 +10,21 @@ public enum SourceMapping: Sendable, Hashable {
         .table("\(schema).\(source.rawValue)")
     }
 
-    /// The relation to select from: a quoted table name or the parenthesised query.
+    /// The relation to select from: a quoted table name or the parenthesised query. The
+    /// newline ends a trailing `--` comment of the query before the wrapper goes on.
     var fromClause: String {
         switch self {
         case .table(let name): PostgresQuery.quoteQualifiedName(name)
-        case .query(let sql): "(\(sql)) as source"
+        case .query(let sql): "(\(sql)\n) as source"
         }
     }
 
     /// `COPY (select … where <event time> < cut-off) TO STDOUT (FORMAT binary)`.
     ///
-    /// COPY takes no bind parameters, so the cut-off travels as the session setting
-    /// `segflow.cutoff` (set with a bound value) and is read back with `current_setting`.
-    func copyStatement(for source: SourceName, restrictToCutoff: Bool = true) -> String {
+    /// COPY takes no bind parameters. The cut-off is written into the statement as a
+    /// literal segflow formats from its own value (`cutoffLiteral`), so nothing a mapping's
+    /// query does in the session (such as `set_config`) can move it.
+    func copyStatement(for source: SourceName, cutoff: PostgresTimestamp, restrictToCutoff: Bool = true) -> String {
         let columns = zip(source.columns, source.columnTypes)
             .map { "\(PostgresQuery.quoteIdentifier($0))::\($1)" }
             .joined(separator: ", ")
@@ -30,8 +32,14 @@ public enum SourceMapping: Sendable, Hashable {
         if restrictToCutoff, let time = source.eventTimeColumn {
             // Rows without a time are read too: the clean stage rejects them with a reason.
             let column = PostgresQuery.quoteIdentifier(time)
-            sql += " where \(column) < current_setting('segflow.cutoff')::timestamptz or \(column) is null"
+            sql += " where \(column) < \(Self.cutoffLiteral(cutoff)) or \(column) is null"
         }
         return "copy (\(sql)) to stdout (format binary)"
+    }
+
+    /// The cut-off as SQL: `'2026-07-01 00:00:00+00'::timestamptz`. Safe to splice: the text
+    /// is digits and separators `PostgresTimestamp` prints, never user input.
+    static func cutoffLiteral(_ cutoff: PostgresTimestamp) -> String {
+        "'\(cutoff)'::timestamptz"
     }
 }

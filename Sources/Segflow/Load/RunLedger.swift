@@ -50,6 +50,40 @@ public final class RunLedger {
         return runID
     }
 
+    /// Records a run that ended before it started any work (refused because another run
+    /// holds the pipeline's lock) as one finished row, so the ledger says why it did not run.
+    /// One statement: no `running` row is ever left for a run that never ran.
+    @discardableResult
+    public func recordRefused(_ run: RunStart, exitCode: Int32, error: String) throws -> RunID {
+        let runID = RunID()
+        try withConnection { connection in
+            try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
+            try connection.execute("""
+                insert into \(identifier: schema).runs
+                    (run_id, command, pipeline, pipeline_file, as_of, config_hash, segflow_version, status, host, pid, batch_id,
+                     exit_code, finished_at, error)
+                values (\(runID)::uuid, \(run.command), \(run.pipeline), \(run.pipelineFile), \(run.asOf),
+                        \(run.configHash), \(run.segflowVersion), 'failed', \(run.host), \(run.pid), \(run.batchID)::uuid,
+                        \(exitCode), now(), \(Self.redact(error)))
+                """)
+        }
+        logger.info("run refused", metadata: ["run_id": .string(runID.description), "exit_code": .stringConvertible(exitCode)])
+        return runID
+    }
+
+    /// Which of `runs` have a published snapshot: a publish whose commit reached the server
+    /// even though its answer was lost with the connection.
+    public func publishedRuns(_ runs: [RunID]) throws -> Set<RunID> {
+        guard !runs.isEmpty else { return [] }
+        let ids = "{" + runs.map(\.description).joined(separator: ",") + "}"
+        return try withConnection { connection in
+            let result = try connection.execute("""
+                select run_id::text from \(identifier: schema).snapshots where run_id = any(\(ids)::uuid[])
+                """)
+            return Set(result.rows.compactMap { $0[0].string.flatMap { RunID($0) } })
+        }
+    }
+
     /// Adds one stage's time (and rows) to a running run, so that a run killed later
     /// still shows how far it got.
     public func recordStage(_ runID: RunID, stage: String, seconds: Double, rows: Int? = nil) throws {
@@ -160,7 +194,8 @@ public final class RunLedger {
         do {
             return try body(current)
         } catch let error as PostgresError where error.code == .connectionFailed {
-            // The server restarted or the connection was cut: one fresh try.
+            // The server restarted or the connection was cut (over TCP or a Unix socket,
+            // `PostgresError` classifies both as connectionFailed): one fresh try.
             logger.warning("ledger connection lost; reconnecting", metadata: ["error": .string(error.description)])
             let fresh = try PostgresConnection(configuration, logger: logger)
             connection = fresh

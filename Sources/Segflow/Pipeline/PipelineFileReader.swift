@@ -230,8 +230,8 @@ struct PipelineFileReader {
             case (nil, .some(let query)):
                 guard let value = string(query.value, "query") else { continue }
                 let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-                if trimmed.hasSuffix(";") {
-                    issue("query must not end with ';': it is used as a subquery", at: query.value)
+                if let problem = SourceQueryCheck.problem(in: trimmed) {
+                    issue("source '\(name)': \(problem)", at: query.value, code: "unsafe_query")
                 } else {
                     result[kind] = .query(trimmed)
                 }

@@ -18,11 +18,21 @@ public struct PipelineRunner {
         public var lockTimeout: Double?
         /// Seconds to keep retrying transient failures (see `RetryPolicy`); 0 disables retries.
         public var retryFor: Double
+        /// Seconds any one statement may wait for a lock on a source or output table before
+        /// the run gives up with exit 75 (`lock_timeout` on the extraction and publish sessions).
+        public var tableLockTimeout: Double
 
-        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, lockTimeout: Double? = 0, retryFor: Double = 600) {
+        /// Long enough for a routine vacuum or index build, short enough that a forgotten
+        /// `lock table` does not hold the nightly run for hours.
+        public static let defaultTableLockTimeout: Double = 300
+
+        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, lockTimeout: Double? = 0, retryFor: Double = 600,
+                    tableLockTimeout: Double = Options.defaultTableLockTimeout) {
             self.workers = max(1, workers)
             self.lockTimeout = lockTimeout
             self.retryFor = max(0, retryFor)
+            // 0 would mean "wait forever" to PostgreSQL: keep every wait bounded.
+            self.tableLockTimeout = max(0.001, tableLockTimeout)
         }
     }
 
@@ -63,7 +73,8 @@ public struct PipelineRunner {
                 validStatuses: Set(cleaning.validStatuses),
                 maxOrderTotalCents: Int64((cleaning.maxOrderTotal * 100).rounded())
             ),
-            workers: options.workers
+            workers: options.workers,
+            lockTimeout: options.tableLockTimeout
         )
     }
 

@@ -5,7 +5,8 @@ import PostgresClient
 /// 0 ok; 2 usage or configuration error; 65 a data-quality gate failed (nothing
 /// published); 75 a temporary failure worth retrying (transient database errors that
 /// outlasted the retries, the pipeline lock not obtained within --lock-timeout, readers
-/// blocking the snapshot swap); 1 anything else.
+/// blocking the snapshot swap, a table lock not obtained within --table-lock-timeout, a
+/// server-side lock_timeout (55P03) or statement_timeout (57014)); 1 anything else.
 public enum RunExitCode {
     public static let ok: Int32 = 0
     public static let failure: Int32 = 1
@@ -16,8 +17,11 @@ public enum RunExitCode {
     public static func code(for error: any Error) -> Int32 {
         switch error {
         case is QualityGateError: dataQuality
-        case is TransientFailureError, is PipelineLockedError, is SwapLockTimeoutError, is MigrationLockTimeoutError: temporary
+        case is TransientFailureError, is PipelineLockedError, is SwapLockTimeoutError, is MigrationLockTimeoutError,
+             is LockWaitTimeoutError: temporary
         case _ where RetryPolicy.isTransient(error): temporary
+        // A wait the server cut short: the same run later, when the other session is done, can succeed.
+        case let error as PostgresError where error.sqlState == "55P03" || error.sqlState == "57014": temporary
         case is PipelineValidationError, is BackfillPlanError, is SchemaTooNewError, is SchemaOutdatedError: usage
         default: failure
         }

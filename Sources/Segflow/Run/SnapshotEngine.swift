@@ -19,14 +19,18 @@ public struct SnapshotEngine: Sendable {
         public var cleaning: CleaningRules
         /// Dispatch workers for the feature stage.
         public var workers: Int
+        /// Seconds a source COPY may wait for a table lock (`lock_timeout`).
+        public var lockTimeout: Double
 
         public init(
             timeZone: TimeZone,
             baseCurrency: String,
             sources: [SourceName: SourceMapping] = [:],
             cleaning: CleaningRules = CleaningRules(),
-            workers: Int = ProcessInfo.processInfo.activeProcessorCount
+            workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+            lockTimeout: Double = PipelineRunner.Options.defaultTableLockTimeout
         ) {
+            self.lockTimeout = lockTimeout
             self.timeZone = timeZone
             self.baseCurrency = baseCurrency
             self.sources = sources
@@ -101,18 +105,19 @@ public struct SnapshotEngine: Sendable {
             asOfDay: last.day, cutoff: last.cutoff,
             runStartedAt: Int64((runStartedAt.timeIntervalSince1970 - Double(PostgresTimestamp.unixEpochOffsetSeconds)) * 1e6)
         )
-        let session = ExtractionSession(configuration: configuration, cutoff: PostgresTimestamp(microsecondsSince2000: last.cutoff), logger: logger)
+        let session = ExtractionSession(configuration: configuration, cutoff: PostgresTimestamp(microsecondsSince2000: last.cutoff),
+                                        lockTimeout: settings.lockTimeout, logger: logger)
         defer { session.close() }
         let shared = UncheckedSendable(cleaner)
 
         // Phase 1: dimensions and customers.
         try logPhase("products, fx_rates, customers") {
             try session.runConcurrently([
-                .init(source: .products, label: "products", sql: settings.mapping(.products).copyStatement(for: .products),
+                .init(source: .products, label: "products", sql: settings.mapping(.products).copyStatement(for: .products, cutoff: session.cutoff),
                       handle: { try shared.value.consumeProduct($0) }, finish: { shared.value.finalizeProducts() }),
-                .init(source: .fxRates, label: "fx_rates", sql: settings.mapping(.fxRates).copyStatement(for: .fxRates),
+                .init(source: .fxRates, label: "fx_rates", sql: settings.mapping(.fxRates).copyStatement(for: .fxRates, cutoff: session.cutoff),
                       handle: { try shared.value.consumeRate($0) }, finish: { shared.value.finalizeRates() }),
-                .init(source: .customers, label: "customers", sql: settings.mapping(.customers).copyStatement(for: .customers),
+                .init(source: .customers, label: "customers", sql: settings.mapping(.customers).copyStatement(for: .customers, cutoff: session.cutoff),
                       handle: { try shared.value.consumeCustomer($0) }, finish: { shared.value.finalizeCustomers() }),
             ])
         }
@@ -123,12 +128,12 @@ public struct SnapshotEngine: Sendable {
         if let items = session.estimatedRows(settings.mapping(.orderItems)) { cleaner.items.reserve(items) }
         try logPhase("orders, session ids") {
             try session.runConcurrently([
-                .init(source: .orders, label: "orders", sql: settings.mapping(.orders).copyStatement(for: .orders),
+                .init(source: .orders, label: "orders", sql: settings.mapping(.orders).copyStatement(for: .orders, cutoff: session.cutoff),
                       handle: { try shared.value.consumeOrder($0) }, finish: { shared.value.finalizeOrders() }),
-                .init(source: .sessions, label: "session_keys", sql: sessionIDsStatement(),
+                .init(source: .sessions, label: "session_keys", sql: sessionIDsStatement(cutoff: session.cutoff),
                       handle: { try shared.value.consumeSessionID($0, seen: &seenSessions.seen) },
                       finish: { seenSessions.seen = Int64Set() }),
-                .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(),
+                .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(cutoff: session.cutoff),
                       handle: { row in if let id = try row.int64(0) { shared.value.ordersAfterCutoff.insert(id) } }),
             ])
         }
@@ -140,15 +145,15 @@ public struct SnapshotEngine: Sendable {
         let sharedJoin = UncheckedSendable(join)
         try logPhase("order_items, sessions, chats") {
             try session.runConcurrently([
-                .init(source: .orderItems, label: "order_items", sql: settings.mapping(.orderItems).copyStatement(for: .orderItems),
+                .init(source: .orderItems, label: "order_items", sql: settings.mapping(.orderItems).copyStatement(for: .orderItems, cutoff: session.cutoff),
                       handle: { try shared.value.consumeItem($0) }, finish: { shared.value.finalizeItems() }),
-                .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions),
+                .init(source: .sessions, label: "sessions", sql: settings.mapping(.sessions).copyStatement(for: .sessions, cutoff: session.cutoff),
                       handle: { try shared.value.consumeSession($0, join: sharedJoin.value, held: &held.rows, anonymous: &held.anonymous) },
                       finish: {
                           shared.value.finishSessions(anonymous: &held.anonymous, held: held.rows, join: sharedJoin.value)
                           held.rows = []
                       }),
-                .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats),
+                .init(source: .chats, label: "chats", sql: settings.mapping(.chats).copyStatement(for: .chats, cutoff: session.cutoff),
                       handle: { try shared.value.consumeChat($0) }),
             ])
         }
@@ -225,19 +230,19 @@ public struct SnapshotEngine: Sendable {
     }
 
     /// Only the ids: the duplicates must be known before the sessions stream joins them.
-    private func sessionIDsStatement() -> String {
+    private func sessionIDsStatement(cutoff: PostgresTimestamp) -> String {
         let from = settings.mapping(.sessions).fromClause
         return """
             copy (select session_id::int8 from \(from) \
-            where started_at < current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
+            where started_at < \(SourceMapping.cutoffLiteral(cutoff))) to stdout (format binary)
             """
     }
 
-    private func ordersAfterCutoffStatement() -> String {
+    private func ordersAfterCutoffStatement(cutoff: PostgresTimestamp) -> String {
         let from = settings.mapping(.orders).fromClause
         return """
             copy (select order_id::int8 from \(from) \
-            where placed_at >= current_setting('segflow.cutoff')::timestamptz) to stdout (format binary)
+            where placed_at >= \(SourceMapping.cutoffLiteral(cutoff))) to stdout (format binary)
             """
     }
 }

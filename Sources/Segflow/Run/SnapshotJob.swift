@@ -45,10 +45,19 @@ struct SnapshotJob {
                 let control = try PostgresConnection(runner.database, logger: logger)
                 defer { control.close() }
                 _ = try SchemaMigrator.checkCompatible(connection: control, schema: schema)
+                if !state.sourcesChecked {
+                    // validate's source checks, before any ledger row: a bad mapping is exit 2 at file:line:column.
+                    try PipelineValidator(logger: logger).checkSources(of: pipeline, database: runner.database,
+                                                                       lockTimeout: runner.options.tableLockTimeout)
+                    state.sourcesChecked = true
+                }
                 guard try control.advisoryLock(runner.lockKey, timeout: runner.options.lockTimeout) else {
                     throw PipelineLockedError(pipeline: pipeline.name, schema: schema, waited: runner.options.lockTimeout)
                 }
                 defer { _ = try? control.advisoryUnlock(runner.lockKey) }
+                // Every lock wait of the publish (output tables, the publish and schema locks) is bounded.
+                try control.setLockTimeout(seconds: runner.options.tableLockTimeout)
+                state.recordPublished(ledger: ledger, patience: 0, logger: logger)
                 if state.skipped == nil {
                     try ledger.closeInterrupted(pipeline: pipeline.name)
                     let skipped = force ? [] : try publishedDays(control, days)
@@ -77,12 +86,10 @@ struct SnapshotJob {
                         state.done.insert(report.asOf)
                         state.published.append(report)
                         attempt.progressed()
-                        try ledger.finish(
-                            report.runID, status: .succeeded, exitCode: 0, timings: report.stageSeconds,
-                            rowCounts: Dictionary(report.quarantine.map { ("\($0.source)_in", $0.rowsIn) }, uniquingKeysWith: { $1 })
-                                .merging(report.publish.rowCounts) { $1 },
-                            quarantineCounts: Dictionary(report.quarantine.map { ($0.source, $0.countsByReason) }, uniquingKeysWith: { $1 })
-                        )
+                        // Published is published: a ledger write that fails now (the server
+                        // restarting) is retried later and never fails the run.
+                        state.unrecorded.append(report)
+                        state.recordPublished(ledger: ledger, patience: 0, logger: logger)
                         progress(state.progress(total: days.count, started: started))
                     }
                 }
@@ -90,13 +97,34 @@ struct SnapshotJob {
         } catch {
             let code = RunExitCode.code(for: error)
             let status: RunStatus = code == RunExitCode.dataQuality ? .gateFailed : .failed
-            let unfinished = state.runIDs.filter { !state.done.contains($0.key) }.sorted { $0.key < $1.key }
+            state.recordPublished(ledger: ledger, patience: 30, logger: logger)
+            if error is PipelineLockedError, state.runIDs.isEmpty, let first = days.first {
+                // Refused before any work: one finished row says so (for a backfill, at its first day).
+                do {
+                    try ledger.recordRefused(RunStart(
+                        command: command, pipeline: pipeline.name, pipelineFile: pipeline.file, asOf: first,
+                        configHash: pipeline.configHash, segflowVersion: SegflowVersion.current, batchID: batchID
+                    ), exitCode: code, error: String(describing: error))
+                } catch {
+                    logger.error("could not record the refused run in the run ledger", metadata: ["error": "\(error)"])
+                }
+            }
+            var unfinished = state.runIDs.filter { !state.done.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
+            // A publish whose commit reached the server although its answer was lost: succeeded.
+            if let committed = try? ledger.publishedRuns(unfinished), !committed.isEmpty {
+                unfinished.removeAll(where: committed.contains)
+                for runID in committed.sorted(by: { $0.description < $1.description }) {
+                    _ = try? ledger.finish(runID, status: .succeeded, exitCode: RunExitCode.ok,
+                                           error: "published; the connection was lost before segflow heard of the commit")
+                }
+            }
             if !unfinished.isEmpty {
-                recordFailure(ledger: ledger, runs: unfinished.map(\.value), status: status, exitCode: code,
+                recordFailure(ledger: ledger, runs: unfinished, status: status, exitCode: code,
                               error: String(describing: error), patient: code == RunExitCode.temporary, logger: logger)
             }
             throw error
         }
+        state.recordPublished(ledger: ledger, patience: 30, logger: logger)
         return Outcome(batchID: batchID, skipped: state.skipped ?? [], published: state.published)
     }
 
@@ -133,7 +161,8 @@ struct SnapshotJob {
     private func runBatch(_ days: [PostgresDate], control: PostgresConnection, state: State, logger: Logger,
                           published: (PipelineRunner.Report) throws -> Void) throws {
         let gates = QualityGateCheck(pipeline: pipeline, logger: logger)
-        try gates.checkFreshness(connection: control, days: days)
+        // Read-only: the gate reads through the mappings, which must never write.
+        try control.transaction(readOnly: true) { try gates.checkFreshness(connection: control, days: days) }
 
         let engine = SnapshotEngine(configuration: runner.database, settings: runner.engineSettings, logger: logger)
         var held: SnapshotEngine.Snapshot?
@@ -185,12 +214,20 @@ struct SnapshotJob {
         ])
 
         let publishStart = Date()
-        let publisher = try SnapshotPublisher(connection: control, schema: schema, logger: logger)
-        let report = try publisher.publish(OutputSnapshot(
-            asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
-            segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
-            memberships: assignment.memberships, quarantine: records, upcoming: upcoming
-        ))
+        let report: PublishReport
+        do {
+            report = try LockWaitMonitor.watching([control.backendPID], what: "publish \(asOf)", configuration: runner.database,
+                                                  logger: logger, interval: LockWaitMonitor.interval(runner.options.tableLockTimeout)) {
+                let publisher = try SnapshotPublisher(connection: control, schema: schema, logger: logger)
+                return try publisher.publish(OutputSnapshot(
+                    asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
+                    segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
+                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming
+                ))
+            }
+        } catch {
+            throw LockWaitTimeoutError.wrapping(error, waiting: "publishing snapshot \(asOf)", seconds: runner.options.tableLockTimeout)
+        }
         seconds["load"] = Date().timeIntervalSince(publishStart)
 
         var sizes: [(key: String, name: String, members: Int)] = []
@@ -204,9 +241,39 @@ struct SnapshotJob {
     /// Progress across attempts (a retry keeps what earlier attempts published).
     private final class State {
         var skipped: [PostgresDate]?
+        var sourcesChecked = false
         var done: Set<PostgresDate> = []
         var runIDs: [PostgresDate: RunID] = [:]
         var published: [PipelineRunner.Report] = []
+        /// Published snapshots whose ledger row is not yet marked succeeded.
+        var unrecorded: [PipelineRunner.Report] = []
+
+        /// Marks the published runs succeeded in the ledger; what cannot be written now is
+        /// kept for a later call. With `patience`, keeps trying that many seconds (the server
+        /// may be restarting), then logs what is left: the snapshots stay published either way.
+        func recordPublished(ledger: RunLedger, patience: Double, logger: Logger) {
+            let deadline = Date().addingTimeInterval(patience)
+            while !unrecorded.isEmpty {
+                do {
+                    let report = unrecorded[0]
+                    try ledger.finish(
+                        report.runID, status: .succeeded, exitCode: RunExitCode.ok, timings: report.stageSeconds,
+                        rowCounts: Dictionary(report.quarantine.map { ("\($0.source)_in", $0.rowsIn) }, uniquingKeysWith: { $1 })
+                            .merging(report.publish.rowCounts) { $1 },
+                        quarantineCounts: Dictionary(report.quarantine.map { ($0.source, $0.countsByReason) }, uniquingKeysWith: { $1 })
+                    )
+                    unrecorded.removeFirst()
+                } catch {
+                    guard Date() < deadline else {
+                        logger.warning("published, but could not record it in the run ledger yet", metadata: [
+                            "runs": "\(unrecorded.count)", "error": "\(error)",
+                        ])
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
 
         func runID(_ day: PostgresDate) throws -> RunID {
             guard let runID = runIDs[day] else { throw PostgresError(code: .invalidUsage, message: "no ledger row for \(day)") }

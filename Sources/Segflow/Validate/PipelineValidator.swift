@@ -56,19 +56,59 @@ public struct PipelineValidator {
         if let database, let sources = SourceMappingLocator.locate(yaml: yaml) {
             let connection = try PostgresConnection(database, logger: logger)
             defer { connection.close() }
-            let check = try SourceSchemaCheck(connection: connection, file: file)
-            for located in sources {
-                let found = try check.issues(for: located)
-                logger.debug("source checked", metadata: [
-                    "source": .string(located.source.rawValue), "problems": .stringConvertible(found.count),
-                ])
-                issues += found
-                checked.append(located.source)
-            }
+            issues += try sourceIssues(sources, connection: connection, file: file)
+            checked = sources.map(\.source)
             let schema = configuration?.output.schema ?? OutputSchemaCheck.schemaName(yaml: yaml)
             issues += try OutputSchemaCheck(connection: connection, file: file).issues(schema: schema, yaml: yaml)
         }
         issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         return Report(file: file, issues: issues, configuration: configuration, checkedSources: checked)
+    }
+
+    /// The source checks of `validate`, for `run` and `backfill` before they record anything:
+    /// throws `PipelineValidationError` (exit 2, placed at file:line:column) when a mapped
+    /// table or query cannot be read or lacks a column; warnings are logged. Positions come
+    /// from the pipeline file when it is still readable, else 1:1.
+    public func checkSources(of pipeline: PipelineConfiguration, database: PostgresConfiguration, lockTimeout: Double? = nil) throws {
+        let yaml = try? String(contentsOfFile: pipeline.file, encoding: .utf8)
+        let located = yaml.flatMap(SourceMappingLocator.locate(yaml:)) ?? []
+        let sources = SourceName.allCases.map { source in
+            let mapping = pipeline.sources[source] ?? .defaultTable(for: source)
+            // The file may have changed since it was loaded: trust its position only for the same mapping.
+            return located.first { $0.source == source && $0.mapping == mapping }
+                ?? SourceMappingLocator.Located(source: source, mapping: mapping, line: 1, column: 1,
+                                                isDefault: pipeline.sources[source] == nil)
+        }
+        let connection = try PostgresConnection(database, logger: logger)
+        defer { connection.close() }
+        if let lockTimeout { try connection.setLockTimeout(seconds: lockTimeout) }
+        let issues: [PipelineIssue]
+        do {
+            issues = try LockWaitMonitor.watching([connection.backendPID], what: "check sources", configuration: database,
+                                                  logger: logger, interval: LockWaitMonitor.interval(lockTimeout ?? 10)) {
+                try sourceIssues(sources, connection: connection, file: pipeline.file)
+            }
+        } catch {
+            throw LockWaitTimeoutError.wrapping(error, waiting: "checking the sources", seconds: lockTimeout ?? 0)
+        }
+        for warning in issues where warning.severity == .warning {
+            logger.warning("source check", metadata: ["stage": "validate", "issue": .string(warning.description)])
+        }
+        let errors = issues.filter { $0.severity == .error }
+        if !errors.isEmpty { throw PipelineValidationError(issues: errors) }
+    }
+
+    private func sourceIssues(_ sources: [SourceMappingLocator.Located], connection: PostgresConnection,
+                              file: String) throws -> [PipelineIssue] {
+        let check = try SourceSchemaCheck(connection: connection, file: file)
+        var issues: [PipelineIssue] = []
+        for located in sources {
+            let found = try check.issues(for: located)
+            logger.debug("source checked", metadata: [
+                "source": .string(located.source.rawValue), "problems": .stringConvertible(found.count),
+            ])
+            issues += found
+        }
+        return issues
     }
 }

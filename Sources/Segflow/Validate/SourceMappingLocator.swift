@@ -57,7 +57,7 @@ struct SourceMappingLocator {
                                       column: node.mark?.column ?? 1, isDefault: false))
             case (nil, .some(let node)):
                 guard let sql = node.scalar?.string.trimmingCharacters(in: .whitespacesAndNewlines),
-                      !sql.isEmpty, !sql.hasSuffix(";") else { continue }
+                      SourceQueryCheck.problem(in: sql) == nil else { continue }
                 result.append(Located(source: source, mapping: .query(sql), line: node.mark?.line ?? 1,
                                       column: node.mark?.column ?? 1, isDefault: false))
             default:

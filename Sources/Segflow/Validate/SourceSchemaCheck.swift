@@ -36,7 +36,8 @@ struct SourceSchemaCheck {
         let described: PostgresResult
         do {
             described = try connection.execute(PostgresQuery(unsafeSQL: "select * from \(located.mapping.fromClause) limit 0"))
-        } catch let error as PostgresError where error.code == .server || error.isCancellation {
+        } catch let error as PostgresError where (error.code == .server && error.sqlState != "55P03") || error.isCancellation {
+            // 55P03 (lock_timeout) is not the mapping's fault: the caller's wait ended, rethrown.
             let problem = Self.relationIssue(error, what: what, mapping: located.mapping)
             return [issue(problem.message, code: problem.code)]
         }

@@ -13,13 +13,17 @@ struct RunnerOptions: ParsableArguments {
     @Option(help: "Seconds to keep retrying transient database failures (0: no retries).")
     var retryFor: Double = 600
 
+    @Option(help: "Seconds one statement may wait for a lock on a source or output table before the run gives up with exit 75 (default 300).")
+    var tableLockTimeout: Double = PipelineRunner.Options.defaultTableLockTimeout
+
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
         guard retryFor >= 0 else { throw ValidationError("--retry-for cannot be negative") }
+        guard tableLockTimeout > 0 else { throw ValidationError("--table-lock-timeout must be positive") }
     }
 
     var runnerOptions: PipelineRunner.Options {
-        PipelineRunner.Options(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor)
+        PipelineRunner.Options(workers: workers, lockTimeout: lockTimeout, retryFor: retryFor, tableLockTimeout: tableLockTimeout)
     }
 }

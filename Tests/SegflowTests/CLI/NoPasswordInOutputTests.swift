@@ -77,10 +77,11 @@ import Testing
         #expect(viaEnvironment.status == 0, "\(viaEnvironment)")
         #expect(!viaEnvironment.output.contains(password))
 
-        // A run that fails after it started leaves an error in the ledger: a source query that breaks.
+        // A run that fails after it started leaves an error in the ledger: a source query that breaks
+        // on the data (a constant 1/0 would fail run's source check, before the ledger, exit 2).
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-broken-\(UUID().uuidString).yml")
         try (try String(contentsOfFile: Self.pipeline, encoding: .utf8))
-            .replacingOccurrences(of: "chats: { table: shop.chats }", with: "chats: { query: \"select * from shop.chats where 1/0 = 1\" }")
+            .replacingOccurrences(of: "chats: { table: shop.chats }", with: "chats: { query: \"select * from shop.chats where 1/(chat_id - chat_id) = 1\" }")
             .write(to: broken, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: broken) }
         let failing = try SegflowExecutable.run(["run", "-d", conninfo, "--pipeline", broken.path, "--as-of", Self.day, "--log-format", "json"])

@@ -114,7 +114,7 @@ import Testing
             "pipelines/x.yml:6:20: table 'orders' must be written schema.table (letters, digits, '_')",
             "pipelines/x.yml:7:13: source 'sessions' has both 'table' and 'query'; give one",
             "pipelines/x.yml:8:3: unknown key 'sesions' in sources (did you mean 'sessions'?)",
-            "pipelines/x.yml:9:19: query must not end with ';': it is used as a subquery",
+            "pipelines/x.yml:9:19: source 'chats': the query must be a single SELECT: ';' would end it and start another statement",
             "pipelines/x.yml:10:3: unknown key 'carts' in sources",
             "pipelines/x.yml:12:19: valid_statuses must include 'completed': only completed orders are purchases",
             "pipelines/x.yml:13:20: max_order_total must be positive",

@@ -65,10 +65,13 @@ import Glibc
         #expect(error.map(ExitStatus.code(for:)) == 75)
         #expect(error?.description.contains("another run of pipeline 'default'") == true)
         #expect(try store.count("select count(*) from segflow.snapshots") == 0)
-        #expect(try store.count("select count(*) from segflow.runs") == 0)
+        // The refusal is in the ledger, as docs/operations.md promises: one finished row, exit 75.
+        #expect(try store.rows("select command, status, exit_code::text, error like 'another run%' from segflow.runs")
+            == [["backfill", "failed", "75", "t"]])
 
-        // `run` takes the same lock.
+        // `run` takes the same lock, and records its refusal too.
         #expect(throws: PipelineLockedError.self) { try store.runner(pipeline).run(asOf: day("2026-06-30")) }
+        #expect(try store.count("select count(*) from segflow.runs where command = 'run' and status = 'failed' and exit_code = 75") == 1)
 
         // Released while waiting: the backfill goes ahead.
         nonisolated(unsafe) let releasing = holder
