@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
 AIRFLOW_VERSION=${AIRFLOW_VERSION:-3.3.2}
-VENV=${SEGFLOW_AIRFLOW_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/segflow/airflow-$AIRFLOW_VERSION}
+VENV=${SEGFLOW_AIRFLOW_VENV:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/segflow/airflow-$AIRFLOW_VERSION}
 PYTHON=${PYTHON:-python3}
 
 started=$SECONDS

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 readonly REQUIREMENTS=deploy/lint/requirements.txt
-readonly VENV=${SEGFLOW_DEPLOY_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/segflow/deploy-tools}
+readonly VENV=${SEGFLOW_DEPLOY_TOOLS:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/segflow/deploy-tools}
 PYTHON=${PYTHON:-python3}
 
 have() { command -v "$1" >/dev/null 2>&1; }
