@@ -99,7 +99,11 @@ def segflow_as_of(logical_date, params=None) -> str:
     in the pipeline's time zone; "" when there is neither (``run_segflow`` then fails)."""
     explicit = (params or {}).get("as_of")
     if explicit:
-        return str(explicit)
+        explicit = str(explicit)
+        # Rendered into a shell command in the pod variant: never pass anything but a date
+        # through; a malformed value stays recognisable, and check_as_of or segflow refuse it.
+        return explicit if re.fullmatch(r"\d{4}-\d{2}-\d{2}", explicit) \
+            else "invalid-" + re.sub(r"[^0-9A-Za-z-]", "_", explicit)[:40]
     if logical_date is None:
         return ""
     return pendulum.instance(logical_date).in_timezone(PIPELINE_TZ).to_date_string()

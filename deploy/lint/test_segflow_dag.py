@@ -157,6 +157,11 @@ class AsOfDayTest(unittest.TestCase):
         template = m.dag.tasks[0].op_kwargs["as_of"]
         self.assertEqual(render(template, None, {"as_of": "2026-05-31"}), "2026-05-31")
         self.assertEqual(render(template, None, {"as_of": None}), "")
+        # Conf reaches a shell command in the pod variant: only a date passes through.
+        hostile = render(template, None, {"as_of": '2026-06-30"; rm -rf / #'})
+        self.assertRegex(hostile, r"^invalid-[0-9A-Za-z_-]*$")
+        with self.assertRaises(m.AirflowFailException):
+            m.check_as_of(hostile)
 
     def test_missing_malformed_or_unfinished_day_fails_at_once(self):
         now = pendulum.datetime(2026, 7, 1, 1, 0, tz=TZ)
