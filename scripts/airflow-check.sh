@@ -2,7 +2,8 @@
 # `make airflow-check` (optional, not in CI): deploy/airflow/segflow_dag.py imported and run by a
 # real Apache Airflow 3 (SQLite metadata, `airflow dags test`), with a stand-in segflow that
 # records its arguments and exits with the code it is told:
-#   - the DAG file imports without errors or deprecation warnings;
+#   - the DAG file imports without errors or deprecation warnings, both DAGs are listed;
+#   - `airflow tasks render` of both DAGs for 2026-06-30 shows that day (the pod's script too);
 #   - deploy/lint/test_segflow_dag.py with the real timetable (scheduled runs' as-of days);
 #   - `airflow dags test segflow_daily 2026-06-30` runs `segflow run --as-of 2026-06-30` once;
 #   - exit 65 and a missing binary: one try, failed; exit 75: every try (retries + 1), failed;
@@ -25,7 +26,8 @@ if [[ ! -x "$VENV/bin/airflow" ]]; then
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --no-input "apache-airflow==$AIRFLOW_VERSION"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-input "apache-airflow==$AIRFLOW_VERSION" \
+        apache-airflow-providers-cncf-kubernetes
 fi
 echo "airflow-check: Airflow $("$VENV/bin/airflow" version 2>/dev/null | tail -n 1) ready in $((SECONDS - started)) s"
 
@@ -67,6 +69,27 @@ spec.loader.exec_module(importlib.util.module_from_spec(spec))' "$root/deploy/ai
         && "${airflow[@]}" dags list-import-errors 2>&1 | grep -q "No data found"
 }
 check "DAG file imports (no errors, no deprecation warnings)" imports
+
+both_dags() {
+    "${airflow[@]}" dags reserialize >"$work/reserialize.log" 2>&1 || { cat "$work/reserialize.log" >&2; return 1; }
+    "${airflow[@]}" dags list >"$work/list.log" 2>&1
+    if ! { grep -q "^segflow_daily " "$work/list.log" && grep -q "^segflow_daily_k8s " "$work/list.log"; }; then
+        cat "$work/list.log" >&2
+        return 1
+    fi
+}
+check "both DAGs listed (segflow_daily, segflow_daily_k8s)" both_dags
+
+rendered_day() {
+    if ! { "${airflow[@]}" tasks render segflow_daily segflow_run 2026-06-30 >"$work/render.log" 2>&1 \
+        && "${airflow[@]}" tasks render segflow_daily_k8s segflow_run 2026-06-30 >>"$work/render.log" 2>&1 \
+        && grep -q "'as_of': '2026-06-30'" "$work/render.log" \
+        && grep -q 'as_of="2026-06-30"' "$work/render.log"; }; then
+        tail -n 40 "$work/render.log" >&2
+        return 1
+    fi
+}
+check "tasks render 2026-06-30: both DAGs' as-of day is 2026-06-30" rendered_day
 check "unit tests with the real timetable" \
     "$VENV/bin/python" -m unittest -q deploy/lint/test_segflow_dag.py
 

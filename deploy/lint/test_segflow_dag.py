@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 import types
@@ -177,6 +179,10 @@ class AsOfDayTest(unittest.TestCase):
         script = render(m.POD_SCRIPT, scheduled_run_logical_date("2026-06-30"))
         self.assertIn('as_of="2026-06-30"', script)
         self.assertIn("--retry-for 300", script)
+        if shutil.which("shellcheck"):  # on PATH under make lint-deploy
+            result = subprocess.run(["shellcheck", "--shell=sh", "-"], input=script, text=True,
+                                    capture_output=True)
+            self.assertEqual(result.returncode, 0, result.stdout)
 
 
 FAKE_SEGFLOW = """#!/bin/sh
