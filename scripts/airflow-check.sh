@@ -8,8 +8,9 @@
 #   - `airflow dags test segflow_daily 2026-06-30` runs `segflow run --as-of 2026-06-30` once;
 #   - exit 65 and a missing binary: one try, failed; exit 75: every try (retries + 1), failed;
 #   - a run whose day has not ended (logical date now): failed before segflow starts.
-# SEGFLOW_AIRFLOW_BIN=/path/to/segflow (with DATABASE_URL or PG* set) also runs the real binary
-# for 2026-06-30 and requires success. Airflow is installed once into a venv:
+# SEGFLOW_AIRFLOW_BIN=/path/to/segflow (with DATABASE_URL or PG* set, and SEGFLOW_PIPELINE
+# naming the pipeline file) also runs the real binary for 2026-06-30 through Airflow and requires
+# success and a published 2026-06-30 in `segflow status --json`. Airflow is installed once into a venv:
 #   SEGFLOW_AIRFLOW_VENV (default ${XDG_CACHE_HOME:-~/.cache}/segflow/airflow-$AIRFLOW_VERSION)
 set -euo pipefail
 
@@ -140,6 +141,14 @@ if [[ -n ${SEGFLOW_AIRFLOW_BIN:-} ]]; then
         : >"$FAKE_CALLS"
         SEGFLOW_BIN=$SEGFLOW_AIRFLOW_BIN "${airflow[@]}" dags test segflow_daily 2026-06-30 >"$work/real.log" 2>&1 \
             || { tail -n 40 "$work/real.log" >&2; return 1; }
+        grep -q "state=success" "$work/real.log" || { tail -n 40 "$work/real.log" >&2; return 1; }
+        "$SEGFLOW_AIRFLOW_BIN" status --json >"$work/status.json" || return 1
+        "$VENV/bin/python" - "$work/status.json" <<'PY'
+import json, sys
+status = json.load(open(sys.argv[1]))
+text = json.dumps(status)
+sys.exit(0 if "2026-06-30" in text else "segflow status shows no 2026-06-30 snapshot")
+PY
     }
     check "the real segflow publishes 2026-06-30" real_binary
 fi
