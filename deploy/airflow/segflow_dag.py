@@ -187,16 +187,20 @@ def run_segflow(as_of: str, **context) -> None:
             target=lambda: [forward_line(line, default=logging.INFO) for line in process.stdout],
             daemon=True)
         summary.start()
-        last_error = None
+        last_error = last_plain = None
         for line in process.stderr:
             record = forward_line(line)
             if record is not None and record["_level"] >= logging.ERROR:
                 last_error = record.get("error") or record.get("msg")
+            elif record is None and line.strip():
+                # A segflow older than `--log-format json` for every line prints its final
+                # reason as plain text: logged at warning, and still named in the exception.
+                last_plain = line.strip()
         code = process.wait()
         summary.join(timeout=10)
 
     meaning = EXIT_CODES.get(code, "failed" if code >= 0 else f"killed by signal {-code}")
-    reason = f": {last_error}" if last_error else ""
+    reason = f": {last_error or last_plain}" if (last_error or last_plain) else ""
     result = outcome(code)
     if result == "ok":
         return

@@ -191,7 +191,7 @@ printf '%s\\n' '{"level":"info","logger":"segflow","msg":"cleaned","source":"ord
 printf '%s\\n' '{"level":"notice","msg":"published"}' >&2
 printf '%s\\n' '{"level":"warning","msg":"slow source","source":"chats"}' >&2
 printf '%s\\n' 'not json' >&2
-[ "$FAKE_CODE" = 0 ] || printf '%s\\n' '{"level":"error","msg":"run failed","error":"gate max_quarantine_rate"}' >&2
+[ "$FAKE_CODE" = 0 ] || [ -n "${FAKE_PLAIN_ONLY:-}" ] || printf '%s\\n' '{"level":"error","msg":"run failed","error":"gate max_quarantine_rate"}' >&2
 echo "run summary"
 exit "$FAKE_CODE"
 """
@@ -237,6 +237,13 @@ class RunSegflowTest(unittest.TestCase):
         self.assertNotIsInstance(caught.exception, m.AirflowFailException)
         self.assertIn("gate max_quarantine_rate", str(caught.exception))
         self.assertIn(logging.ERROR, [r.levelno for r in logs.records])
+        # Without a JSON error line, the last plain line is the reason.
+        os.environ["FAKE_PLAIN_ONLY"] = "1"
+        self.addCleanup(os.environ.pop, "FAKE_PLAIN_ONLY", None)
+        with self.assertLogs("segflow", level="DEBUG"), self.assertRaises(m.AirflowFailException) as caught:
+            self.run_with(65)
+        self.assertIn("not json", str(caught.exception))
+        os.environ.pop("FAKE_PLAIN_ONLY")
         for code in (1, 2, 65, 143):
             with self.subTest(code=code), self.assertLogs("segflow", level="DEBUG"):
                 with self.assertRaises(m.AirflowFailException):
