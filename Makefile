@@ -3,6 +3,8 @@
 #   make test                      install system deps, build, run all tests
 #   make demo CUSTOMERS=10000      run the demo against a throwaway PostgreSQL
 #   make test SCRATCH=.build-me    use another build folder (parallel checkouts)
+#   make lint-deploy               Kubernetes, Dockerfile, Compose, scripts, Airflow DAG checked by real tools
+#   make airflow-check             (optional, slow) the DAG imported and run by Apache Airflow 3
 
 SWIFT ?= swift
 CUSTOMERS ?= 50000
@@ -16,7 +18,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck clean superset-bundle bi-check
+.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check clean
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -50,6 +52,13 @@ superset-bundle:
 # Optional, not in CI (installs Superset 6.1 from PyPI): imports the bundle into a real Superset.
 bi-check:
 	bash scripts/bi-check.sh
+# Installs its own tools (Debian and PyPI, scripts/install-deploy-tools.sh); no Swift build.
+lint-deploy:
+	bash scripts/lint-deploy.sh
+
+# Not in CI: installs Apache Airflow 3 into a venv (a few minutes the first time).
+airflow-check:
+	bash scripts/airflow-check.sh
 
 clean:
 	rm -rf $(SCRATCH)

@@ -24,7 +24,7 @@ bench="$SCRATCH/release/segflow-bench"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 memory=$(free -g | awk '/Mem:/ {print $2 " GiB"}')
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 postgres=$("$pgbin/postgres" --version 2>/dev/null || echo "PostgreSQL (version unknown)")
 
 # Each benchmark writes its own section, bench/sections/<name>.md, stamped with the date and

@@ -21,6 +21,7 @@ ATTEMPTS=${ATTEMPTS:-4}
 RETRY_DELAY=${RETRY_DELAY:-600}
 
 set -a
+# shellcheck source=/dev/null  # the operator's file, not in the repository
 [ -r /etc/segflow/env ] && . /etc/segflow/env
 set +a
 

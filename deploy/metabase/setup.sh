@@ -9,12 +9,21 @@ json() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 echo "waiting for Metabase at $MB_URL"
 until curl -fsS "$MB_URL/api/health" >/dev/null 2>&1; do sleep 3; done
 
-# The setup token is present until the first user is created.
-token=$(curl -fsS "$MB_URL/api/session/properties" | sed -n 's/.*"setup-token":"\([^"]*\)".*/\1/p')
-if [ -z "$token" ]; then
-    echo "Metabase is already set up; log in at http://localhost:${METABASE_PORT:-3000}"
-    exit 0
-fi
+# has-user-setup says whether the first user exists. (setup-token is no guide: Metabase
+# versions before mid-2026 keep returning it after setup, and a second setup gets 403.)
+properties=$(curl -fsS "$MB_URL/api/session/properties")
+user_setup=$(printf '%s' "$properties" | sed -n 's/.*"has-user-setup" *: *\([a-z]*\).*/\1/p')
+case $user_setup in
+    true)
+        echo "Metabase is already set up; log in at http://localhost:${METABASE_PORT:-3000}"
+        exit 0 ;;
+    false) ;;
+    *)
+        echo "Metabase's /api/session/properties has no has-user-setup: is $MB_URL a Metabase?" >&2
+        exit 1 ;;
+esac
+token=$(printf '%s' "$properties" | sed -n 's/.*"setup-token" *: *"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || { echo "Metabase is not set up but returned no setup-token" >&2; exit 1; }
 
 curl -fsS -X POST "$MB_URL/api/setup" -H 'Content-Type: application/json' -d "{
   \"token\": \"$token\",
