@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Segflow
 
 /// Which pipeline file to use; loading it validates it before any data moves.
@@ -13,7 +14,11 @@ struct PipelineOptions: ParsableArguments {
             return try PipelineConfiguration.load(path: pipeline)
         } catch {
             for issue in error.issues {
-                FileHandle.standardError.write(Data("\(issue)\n".utf8))
+                if LogBootstrap.isJSON {
+                    Logger(label: "segflow").error("invalid pipeline file", metadata: ["error": "\(issue)", "file": "\(pipeline)"])
+                } else {
+                    FileHandle.standardError.write(Data("\(issue)\n".utf8))
+                }
             }
             throw ExitCode(2)
         }
