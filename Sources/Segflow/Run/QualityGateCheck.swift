@@ -102,10 +102,13 @@ struct QualityGateCheck {
 
     static func percent(_ value: Double, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", value * 100) }
 
-    /// `quarantine rate 0.104% > max 0.050% (…, by 0.054%)`: as many decimals as it takes for
-    /// the rate and the limit (and the excess) to differ on screen, so the line shows why it failed.
+    /// `quarantine rate 0.104% > max 0.050% (…, by 0.054%)`: the rate to three significant
+    /// digits, and more decimals if it takes them for the rate and the limit (and the excess)
+    /// to differ on screen, so the line shows why it failed.
     static func rateBreach(rate: Double, max: Double, rejected: Int, rowsIn: Int) -> String {
-        let decimals = (1...6).first { percent(rate, decimals: $0) != percent(max, decimals: $0) } ?? 6
+        let significant = rate > 0 ? 2 - Int(floor(log10(rate * 100))) : 1
+        let differing = (1...6).first { percent(rate, decimals: $0) != percent(max, decimals: $0) } ?? 6
+        let decimals = Swift.min(6, Swift.max(1, significant, differing))
         let excess = rate - max
         let excessDecimals = (decimals...8).first { percent(excess, decimals: $0) != percent(0, decimals: $0) } ?? 8
         return "quarantine rate \(percent(rate, decimals: decimals)) > max \(percent(max, decimals: decimals)) "
