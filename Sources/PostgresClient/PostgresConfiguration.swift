@@ -72,11 +72,13 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
             let message = parseError.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown error"
             throw ConnectionStringError(problem: SecretMasking.mask(message, secrets: secrets, quoted: true))
         }
-        if let port = Self.libpqOptions(connectionString)?["port"], !Self.isValidPortList(port) {
+        let port = Self.libpqOptions(connectionString)?["port"]
+        if let port, !Self.isValidPortList(port) {
             // The value is not shown: in a URI with an unencoded password it may be part of it.
             throw ConnectionStringError(problem: "the port is not a number from 1 to 65535 (a password with @ : / # in a URI must be percent-encoded)")
         }
-        if let port = environment["PGPORT"], !port.isEmpty, !Self.isValidPortList(port) {
+        // libpq reads PGPORT only when the string names no port.
+        if port?.isEmpty ?? true, let port = environment["PGPORT"], !port.isEmpty, !Self.isValidPortList(port) {
             throw ConnectionStringError(problem: "PGPORT is not a number from 1 to 65535")
         }
     }
