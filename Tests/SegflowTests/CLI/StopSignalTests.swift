@@ -53,6 +53,55 @@ import Testing
         try check(test)
     }
 
+    /// Between statements (the pipeline lock is polled with pauses): the next statement is
+    /// refused, so the stop does not wait for --lock-timeout.
+    @Test func aRunWaitingForThePipelineLockStops() throws {
+        let store = try RunTestStore.make("stop_lockwait", customers: 100, seed: 6)
+        let pipelineFile = try RunTestStore.pipelineFileWithoutGates()
+        defer { try? FileManager.default.removeItem(atPath: pipelineFile) }
+        let holder = try store.connect()
+        defer { holder.close() }
+        let lockKey = store.runner(try PipelineConfiguration.load(path: pipelineFile)).lockKey
+        try holder.execute("select pg_advisory_lock(\(lockKey))")
+        let running = try SegflowExecutable.start([
+            "run", "--as-of", Self.day, "-d", store.connectionString, "--pipeline", pipelineFile, "--lock-timeout", "600",
+            "--log-format", "json",
+        ])
+        try waitUntil("segflow polls the pipeline lock", running) {
+            try store.count("""
+                select count(*) from pg_stat_activity
+                where application_name = 'segflow' and datname = current_database() and query like '%pg_try_advisory_lock%'
+                  and pid <> pg_backend_pid()
+                """) >= 1
+        }
+        let sent = Date()
+        #expect(running.send(SIGTERM))
+        let outcome = try running.wait(timeout: 30)
+        #expect(outcome.status == RunExitCode.terminated, "\(outcome)")
+        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(try store.count("select count(*) from segflow.runs where status = 'running'") == 0)
+        #expect(try store.count("select count(*) from segflow.snapshots") == 0)
+    }
+
+    /// In the pause between retries of an unreachable database: the pause ends at once.
+    @Test func aRunRetryingAnUnreachableDatabaseStops() throws {
+        let running = try SegflowExecutable.start([
+            "run", "--as-of", Self.day, "-d", "host=127.0.0.1 port=1 dbname=x user=x",
+            "--pipeline", RepositoryFiles.path("pipelines/default.yml"), "--retry-for", "600", "--log-format", "json",
+        ])
+        let deadline = Date().addingTimeInterval(60)
+        while !running.standardError.contains("transient failure; retrying"), Date() < deadline, running.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)  // into a pause
+        let sent = Date()
+        #expect(running.send(SIGINT))
+        let outcome = try running.wait(timeout: 30)
+        #expect(outcome.status == RunExitCode.interrupted, "\(outcome)")
+        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(outcome.standardError.contains("stopped by SIGINT"), "\(outcome)")
+    }
+
     private func check(_ test: Case) throws {
         let database = try TestPostgres.makeDatabase(prefix: "stop_\(test.stage.rawValue)")
         let store = RunTestStore(connectionString: database.connectionString)
