@@ -66,7 +66,14 @@ extension SegflowCommand {
         } catch {
             let parserCode = exitCode(for: error)
             if parserCode == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                if LogBootstrap.jsonRequested(in: CommandLine.arguments) {
+                    LogBootstrap.bootstrapOnce(level: .info, json: true)
+                    Logger(label: "segflow").error("usage error", metadata: [
+                        "error": "\(message(for: error))", "exit_code": "\(ExitStatus.usage)",
+                    ])
+                } else {
+                    FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                }
                 Foundation.exit(ExitStatus.usage)
             }
             if parserCode == .failure, !(error is ExitCode) {

@@ -11,6 +11,13 @@ enum LogBootstrap {
     /// standard error (failures too) goes through the logger, so it is JSON as well.
     static var isJSON: Bool { json.withLock { $0 } }
 
+    /// `--log-format json` (or `=json`) among `arguments`: for errors found while parsing
+    /// them, before `LoggingOptions` exists.
+    static func jsonRequested(in arguments: [String]) -> Bool {
+        zip(arguments, arguments.dropFirst()).contains { $0 == "--log-format" && $1 == "json" }
+            || arguments.contains("--log-format=json")
+    }
+
     static func bootstrapOnce(level: Logger.Level, json: Bool) {
         done.withLock { done in
             guard !done else { return }

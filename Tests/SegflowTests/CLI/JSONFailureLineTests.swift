@@ -59,6 +59,17 @@ import Testing
         #expect((last["error"] as? String)?.contains("gave up after") == true, "\(last)")
     }
 
+    @Test func aUsageErrorIsJSONWhenJSONWasAskedFor() throws {
+        for arguments in [["run", "--as-of", "yesterday", "--log-format", "json"], ["run", "--log-format=json", "--no-such-flag"]] {
+            let outcome = try SegflowExecutable.run(arguments)
+            #expect(outcome.status == 2, "\(outcome)")
+            let lines = jsonLines(outcome.standardError)
+            #expect(lines.count == 1, "\(outcome)")
+            #expect(lines.first?["level"] as? String == "error")
+            #expect((lines.first?["error"] as? String)?.isEmpty == false, "\(outcome)")
+        }
+    }
+
     @Test func theGateMessageShowsWhyItFailed() {
         let message = QualityGateCheck.rateBreach(rate: 106.0 / 101_886.0, max: 0.0005, rejected: 106, rowsIn: 101_886)
         #expect(message == "quarantine rate 0.104% > max 0.050% (106 of 101886 rows rejected, by 0.054%)", "\(message)")
