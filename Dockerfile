@@ -38,6 +38,8 @@ COPY Package.swift ./
 RUN swift package resolve
 
 COPY Sources ./Sources
+# The EmbedFiles build plugin embeds sql/ and pipelines/default.yml into the binary.
+COPY Plugins ./Plugins
 COPY sql ./sql
 COPY Tests ./Tests
 COPY pipelines ./pipelines

@@ -38,12 +38,17 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         // The SQL that ships with segflow: source schema, output migrations, reference features.
+        // Source schema and output SQL are also embedded in the binary (EmbedFiles), so an
+        // installed copy needs no files beside it; `reference/` is read from the bundle (tests).
         .target(
             name: "SegflowSQL",
             path: "sql",
             exclude: ["README.md"],
-            resources: [.copy("source"), .copy("output"), .copy("reference")]
+            resources: [.copy("source"), .copy("output"), .copy("reference")],
+            plugins: ["EmbedFiles"]
         ),
+        .executableTarget(name: "segflow-embed", path: "Sources/EmbedTool"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["segflow-embed"]),
         // The stages, the pipeline file, the generator, the run ledger: everything but argument parsing.
         .target(
             name: "Segflow",

@@ -1,3 +1,4 @@
+import CLibPQ
 import Foundation
 
 /// Where and how to connect: a libpq connection string (`host=… dbname=…`) or URI
@@ -9,6 +10,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var connectionString: String
     /// Reported to the server as `application_name` unless the connection string sets one.
     public var applicationName: String
+    /// Whether `PostgresCancellation.cancelAll()` stops this connection's statements; false
+    /// for the connection that records the stop (the run ledger's).
+    public var cancelledByCancelAll = true
 
     public init(connectionString: String, applicationName: String = "segflow") {
         self.connectionString = connectionString
@@ -39,6 +43,71 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// The password written in the connection string, if any (used to scrub messages).
     var embeddedPassword: String? { Self.password(in: connectionString) }
 
+    /// Every string that may be the password: as this parser, libpq and a naive reader of a
+    /// URI whose password was not percent-encoded (`p@ss:w/rd#`) would see it. Masked in
+    /// messages as whole secrets only (`SecretMasking`).
+    var secrets: [String] {
+        var candidates = [embeddedPassword, Self.libpqOptions(connectionString)?["password"]]
+        if Self.isURI(connectionString), let schemeEnd = connectionString.range(of: "://"),
+           let at = connectionString[schemeEnd.upperBound...].lastIndex(of: "@"),
+           let colon = connectionString[schemeEnd.upperBound..<at].firstIndex(of: ":") {
+            candidates.append(String(connectionString[connectionString.index(after: colon)..<at]))
+        }
+        if let password = ProcessInfo.processInfo.environment["PGPASSWORD"] { candidates.append(password) }
+        var seen = Set<String>()
+        return candidates.compactMap { $0 }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Throws `ConnectionStringError` when libpq cannot use the connection string: it does
+    /// not parse (libpq's own message, passwords masked), or a port (here or in `PGPORT`)
+    /// is not a number. Such a string fails the same way on every attempt: not retried.
+    public func validate(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        var parseError: UnsafeMutablePointer<CChar>?
+        let options = PQconninfoParse(connectionString, &parseError)
+        defer {
+            if let options { PQconninfoFree(options) }
+            if let parseError { PQfreemem(parseError) }
+        }
+        guard options != nil else {
+            let message = parseError.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown error"
+            throw ConnectionStringError(problem: SecretMasking.mask(message, secrets: secrets, quoted: true))
+        }
+        let port = Self.libpqOptions(connectionString)?["port"]
+        if let port, !Self.isValidPortList(port) {
+            // The value is not shown: in a URI with an unencoded password it may be part of it.
+            throw ConnectionStringError(problem: "the port is not a number from 1 to 65535 (a password with @ : / # in a URI must be percent-encoded)")
+        }
+        // libpq reads PGPORT only when the string names no port.
+        if port?.isEmpty ?? true, let port = environment["PGPORT"], !port.isEmpty, !Self.isValidPortList(port) {
+            throw ConnectionStringError(problem: "PGPORT is not a number from 1 to 65535")
+        }
+    }
+
+    /// `5432` or `5432,5433` (one per host; an empty entry means the default).
+    private static func isValidPortList(_ text: String) -> Bool {
+        text.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { port in
+            let trimmed = port.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty || (trimmed.allSatisfy(\.isASCII) && Int(trimmed).map { (1...65_535).contains($0) } == true)
+        }
+    }
+
+    /// The options libpq reads from the string (no defaults, no environment); nil if it does not parse.
+    static func libpqOptions(_ text: String) -> [String: String]? {
+        var parseError: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(text, &parseError) else {
+            if let parseError { PQfreemem(parseError) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return values
+    }
+
     /// Masks passwords in a libpq keyword/value string or URI.
     public static func redact(_ connectionString: String) -> String {
         if isURI(connectionString) {
@@ -55,9 +124,10 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         var result = uri
         // user:password@ in the authority.
         if let schemeEnd = result.range(of: "://") {
-            let authorityEnd = result[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? result.endIndex
-            let authority = result[schemeEnd.upperBound..<authorityEnd]
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            // Up to the last @, not the first / or ?: an unencoded password may hold either.
+            let afterScheme = result[schemeEnd.upperBound...]
+            if let at = afterScheme.lastIndex(of: "@"), let colon = afterScheme[..<at].firstIndex(of: ":"),
+               !afterScheme[..<colon].contains("/") {
                 result.replaceSubrange(result.index(after: colon)..<at, with: "***")
             }
         }

@@ -14,14 +14,18 @@ public final class PostgresConnection {
     public let logger: Logger
     /// Strings that must never appear in an error message (passwords).
     let secrets: [String]
+    /// This connection's entry in `PostgresCancellation` (nil: not cancelled by `cancelAll`).
+    private var cancellationID: Int?
 
     public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "segflow.postgres")) throws {
         self.configuration = configuration
         self.logger = logger
-        var secrets: [String] = []
-        if let password = configuration.embeddedPassword, !password.isEmpty { secrets.append(password) }
-        if let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
-        self.secrets = secrets
+        self.secrets = configuration.secrets
+        // A string libpq cannot parse fails the same way every time: a configuration error.
+        try configuration.validate()
+
+        // After a stop was requested only connections that record it (the ledger's) may open.
+        if configuration.cancelledByCancelAll, PostgresCancellation.isRequested { throw PostgresCancellation.stoppingError }
 
         // expand_dbname lets `dbname` carry a whole connection string or URI.
         let keywords = ["dbname", "fallback_application_name", "client_encoding"]
@@ -49,15 +53,21 @@ public final class PostgresConnection {
             let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
             connection.logger.debug("postgres notice", metadata: ["notice": .string(text)])
         }, Unmanaged.passUnretained(self).toOpaque())
+        if configuration.cancelledByCancelAll, let cancel = PQgetCancel(connection) {
+            cancellationID = PostgresCancellation.register(PostgresCanceller(owning: cancel))
+        }
         try simpleQuery("set datestyle to 'ISO'; set timezone to 'UTC'; set extra_float_digits to 3")
     }
 
     deinit {
+        if let cancellationID { PostgresCancellation.unregister(cancellationID) }
         if let handle { PQfinish(handle) }
     }
 
     /// Closes the connection now instead of at deinit.
     public func close() {
+        if let cancellationID { PostgresCancellation.unregister(cancellationID) }
+        cancellationID = nil
         if let handle { PQfinish(handle) }
         handle = nil
     }
@@ -135,6 +145,8 @@ public final class PostgresConnection {
         guard let handle else {
             throw PostgresError(code: .invalidUsage, message: "the connection is closed")
         }
+        // A stop was requested: no new statement (the session ends and the server rolls back).
+        if cancellationID != nil, PostgresCancellation.isRequested { throw PostgresCancellation.stoppingError }
         return handle
     }
 
@@ -217,11 +229,7 @@ public final class PostgresConnection {
     }
 
     static func scrub(_ message: String, secrets: [String]) -> String {
-        var text = message
-        for secret in secrets where !secret.isEmpty {
-            text = text.replacingOccurrences(of: secret, with: "***")
-        }
-        return text
+        SecretMasking.mask(message, secrets: secrets)
     }
 
     static func lastErrorMessage(_ connection: OpaquePointer) -> String {

@@ -86,7 +86,7 @@ enum LogOutput {
 
     private static let patterns: [(NSRegularExpression, String)] = [
         (#"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"#, "$1***"),
-        (#"(://[^:/@\s]*:)[^@\s]+@"#, "$1***@"),
+        (#"(://[^:/@\s]*:)\S*@"#, "$1***@"), // to the last @: an unencoded password may hold @ : / #
     ].compactMap { pattern, template in
         (try? NSRegularExpression(pattern: pattern)).map { ($0, template) }
     }

@@ -127,9 +127,17 @@ public final class RunLedger {
                 """).affectedRows
             guard updated == 1 else { throw UnknownRunError(runID: runID) }
         }
-        logger.info("run finished", metadata: [
+        // A failure is logged as one, with its reason under `error` (docs/operations.md).
+        var metadata: Logger.Metadata = [
             "run_id": .string(runID.description), "status": .string(status.rawValue), "exit_code": .stringConvertible(exitCode),
-        ])
+        ]
+        if let errorText { metadata["error"] = .string(errorText) }
+        let level: Logger.Level = switch status {
+        case .succeeded, .running: .info
+        case .cancelled: .warning
+        case .failed, .gateFailed: .error
+        }
+        logger.log(level: level, "run finished", metadata: metadata)
     }
 
     /// Closes the rows a killed process left `running` for this pipeline. Call only while
@@ -170,7 +178,7 @@ public final class RunLedger {
         var result = text
         let patterns = [
             (#"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"#, "$1***"),
-            (#"(://[^:/@\s]*:)[^@\s]+@"#, "$1***@"),
+            (#"(://[^:/@\s]*:)\S*@"#, "$1***@"), // to the last @: an unencoded password may hold @ : / #
         ]
         for (pattern, template) in patterns {
             guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }

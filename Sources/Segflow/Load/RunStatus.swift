@@ -5,4 +5,6 @@ public enum RunStatus: String, Sendable, Hashable {
     case failed
     /// A data-quality gate failed; nothing was published (exit 65).
     case gateFailed = "gate_failed"
+    /// Stopped by SIGTERM or SIGINT (`RunStop`); nothing of it was published (exit 143 or 130).
+    case cancelled
 }

@@ -58,7 +58,7 @@ public struct RunMetrics: Sendable {
         Name.snapshotAsOf: "Cut-off of the latest published snapshot (first instant after its as_of day), Unix seconds.",
         Name.snapshotAge: "Seconds between the latest snapshot's cut-off and the moment it was recorded.",
         Name.snapshotsPublished: "Snapshots published by this process.",
-        Name.runStatus: "Always 1; the label status is the latest run's ledger status (succeeded, failed, gate_failed).",
+        Name.runStatus: "Always 1; the label status is the latest run's ledger status (succeeded, failed, gate_failed, cancelled).",
         Name.runExitCode: "Exit code of the latest run: 0 ok, 2 usage, 65 gate failed, 75 retry later, 1 other.",
         Name.runDuration: "Wall-clock seconds of the latest run or backfill.",
         Name.runFinished: "When the latest run or backfill finished, Unix seconds.",

@@ -1,7 +1,14 @@
 import Foundation
+import SegflowSQL
 import Yams
 
 extension PipelineConfiguration {
+    /// How messages and the ledger name the default pipeline built into the binary.
+    public static let builtInFile = "builtin:pipelines/default.yml"
+
+    /// `pipelines/default.yml` as it was when this binary was built (nil if it was not embedded).
+    public static var builtInYAML: String? { SegflowSQL.defaultPipeline }
+
     /// Reads and validates a pipeline file. `path` is used as given in every message.
     public static func load(path: String) throws(PipelineValidationError) -> PipelineConfiguration {
         let text: String

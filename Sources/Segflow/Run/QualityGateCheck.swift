@@ -86,7 +86,7 @@ struct QualityGateCheck {
             if let max = gate.maxQuarantineRate, rate > max {
                 breaches.append(QualityGateBreach(
                     source: source.rawValue, gate: "max_quarantine_rate", asOf: days.last,
-                    message: "quarantine rate \(Self.percent(rate)) > max \(Self.percent(max)) (\(count.rowsRejected) of \(count.rowsIn) rows rejected, by \(Self.percent(rate - max)))"
+                    message: Self.rateBreach(rate: rate, max: max, rejected: count.rowsRejected, rowsIn: count.rowsIn)
                 ))
             }
             if let minimum = gate.minRows, count.rowsIn - count.rowsRejected < minimum {
@@ -100,7 +100,20 @@ struct QualityGateCheck {
         if !breaches.isEmpty { throw QualityGateError(breaches: breaches) }
     }
 
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    static func percent(_ value: Double, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", value * 100) }
+
+    /// `quarantine rate 0.104% > max 0.050% (…, by 0.054%)`: the rate to three significant
+    /// digits, and more decimals if it takes them for the rate and the limit (and the excess)
+    /// to differ on screen, so the line shows why it failed.
+    static func rateBreach(rate: Double, max: Double, rejected: Int, rowsIn: Int) -> String {
+        let significant = rate > 0 ? 2 - Int(floor(log10(rate * 100))) : 1
+        let differing = (1...6).first { percent(rate, decimals: $0) != percent(max, decimals: $0) } ?? 6
+        let decimals = Swift.min(6, Swift.max(1, significant, differing))
+        let excess = rate - max
+        let excessDecimals = (decimals...8).first { percent(excess, decimals: $0) != percent(0, decimals: $0) } ?? 8
+        return "quarantine rate \(percent(rate, decimals: decimals)) > max \(percent(max, decimals: decimals)) "
+            + "(\(rejected) of \(rowsIn) rows rejected, by \(percent(excess, decimals: excessDecimals)))"
+    }
 
     static func duration(_ seconds: Double) -> String {
         seconds >= 86_400 ? String(format: "%.1f d", seconds / 86_400)

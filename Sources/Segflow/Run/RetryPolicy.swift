@@ -64,7 +64,11 @@ public struct RetryPolicy: Sendable {
                     "attempt": "\(number)", "error": "\(error)", "retry_in": "\(String(format: "%.2f", pause))",
                     "retry_for": "\(String(format: "%.0f", retryFor))",
                 ])
-                Thread.sleep(forTimeInterval: pause)
+                // In slices: a stop (RunStop) ends the pause at once; the next attempt then fails.
+                let resume = Date().addingTimeInterval(pause)
+                while Date() < resume, RunStop.requested == nil {
+                    Thread.sleep(forTimeInterval: min(0.1, max(0, resume.timeIntervalSinceNow)))
+                }
                 delay = min(delay * 2, maxDelay)
                 number += 1
             }

@@ -10,7 +10,8 @@ import PostgresClient
 ///
 /// Ledger: one `runs` row per as-of day (`command` run or backfill; a backfill's rows share
 /// `batch_id`), started when its batch starts, finished as its snapshot is published, or
-/// marked `gate_failed` (exit 65) / `failed` (exit 75 or 1) with the reason.
+/// marked `gate_failed` (exit 65) / `failed` (exit 75 or 1) with the reason, or `cancelled`
+/// (exit 143 or 130) when `RunStop` stopped it.
 ///
 /// Quarantine: the engine cleans a batch once, with rows up to the batch's latest cut-off.
 /// That quarantine (rows and counts) is published with the batch's latest snapshot, whose
@@ -35,7 +36,10 @@ struct SnapshotJob {
         let batchID: RunID? = command == "run" ? nil : RunID()
         var logger = runner.logger
         if let batchID { logger[metadataKey: "batch_id"] = "\(batchID)" }
-        let ledger = RunLedger(configuration: runner.database, schema: schema, logger: logger)
+        // The ledger records a stop, so RunStop's cancel-all leaves its connection alone.
+        var ledgerDatabase = runner.database
+        ledgerDatabase.cancelledByCancelAll = false
+        let ledger = RunLedger(configuration: ledgerDatabase, schema: schema, logger: logger)
         let state = State()
         let days = batches.flatMap { $0 }
         let started = Date()
@@ -96,7 +100,9 @@ struct SnapshotJob {
             }
         } catch {
             let code = RunExitCode.code(for: error)
-            let status: RunStatus = code == RunExitCode.dataQuality ? .gateFailed : .failed
+            let stop = RunStop.requested
+            let status: RunStatus = stop != nil ? .cancelled : code == RunExitCode.dataQuality ? .gateFailed : .failed
+            let reason = stop.map { "cancelled: stopped by \($0.reason)" } ?? String(describing: error)
             state.recordPublished(ledger: ledger, patience: 30, logger: logger)
             if error is PipelineLockedError, state.runIDs.isEmpty, let first = days.first {
                 // Refused before any work: one finished row says so (for a backfill, at its first day).
@@ -120,7 +126,7 @@ struct SnapshotJob {
             }
             if !unfinished.isEmpty {
                 recordFailure(ledger: ledger, runs: unfinished, status: status, exitCode: code,
-                              error: String(describing: error), patient: code == RunExitCode.temporary, logger: logger)
+                              error: reason, patient: code == RunExitCode.temporary, logger: logger)
             }
             throw error
         }

@@ -24,21 +24,25 @@ public struct Migration: Sendable, Hashable {
 
     /// The migrations that ship with this build, in version order.
     public static func bundled() throws -> [Migration] {
-        try load(from: SegflowSQL.files(in: "output"))
+        try load(named: SegflowSQL.texts(in: "output"))
     }
 
     /// Parses `NNNN_name.sql` files; rejects other names and duplicate versions.
     public static func load(from files: [URL]) throws -> [Migration] {
+        try load(named: files.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) })
+    }
+
+    /// Parses migrations given as file name (`NNNN_name.sql`) and text.
+    public static func load(named files: [(name: String, text: String)]) throws -> [Migration] {
         var migrations: [Migration] = []
-        for file in files {
-            let base = file.deletingPathExtension().lastPathComponent
+        for (fileName, sql) in files {
+            let base = URL(fileURLWithPath: fileName).deletingPathExtension().lastPathComponent
             guard let underscore = base.firstIndex(of: "_"),
                   let version = Int(base[..<underscore]), version > 0,
                   base[..<underscore].allSatisfy(\.isASCII)
             else {
-                throw MigrationFileError(file: file.lastPathComponent, problem: "expected NNNN_name.sql")
+                throw MigrationFileError(file: fileName, problem: "expected NNNN_name.sql")
             }
-            let sql = try String(contentsOf: file, encoding: .utf8)
             migrations.append(Migration(version: version, name: String(base[base.index(after: underscore)...]), sql: sql))
         }
         migrations.sort { $0.version < $1.version }

@@ -17,6 +17,7 @@ struct GenerateCommand: ParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var startRetry: StartRetryOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Customers to generate (≈ 20 sessions, 5 orders, 12 order lines and 1 chat each).")
@@ -61,7 +62,9 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.makeLogger(label: "segflow.generate")
-        // Errors (a non-empty shop without --replace, a failed COPY) end the command with their message.
+        // Waits for a database that is still starting, as `run` does; then errors (a non-empty
+        // shop without --replace, a failed COPY) end the command with their message.
+        try startRetry.connect(connection.configuration, logger: logger).close()
         let report = try DataGenerator(configuration: generatorConfiguration, logger: logger).run(database: connection.configuration)
         print(report.summary)
     }

@@ -17,6 +17,7 @@ struct MigrateCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var startRetry: StartRetryOptions
 
     @Option(help: "Name of the output schema.")
     var schema: String = "segflow"
@@ -33,7 +34,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.makeLogger()
-        let database = try PostgresConnection(connection.configuration, logger: logger)
+        let database = try startRetry.connect(connection.configuration, logger: logger)
         defer { database.close() }
         let migrator = try SchemaMigrator(connection: database, schema: schema, logger: logger)
 

@@ -28,13 +28,19 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let logger = logging.makeLogger(label: "segflow.validate", defaultLevel: .warning)
         let validator = PipelineValidator(logger: logger)
-        let path = pipelineOptions.pipeline
+        let source = pipelineOptions.source
+        func validate(_ database: PostgresConfiguration?) throws -> PipelineValidator.Report {
+            switch source {
+            case .file(let path): try validator.validate(path: path, database: database)
+            case .builtIn(let yaml): try validator.validate(yaml: yaml, file: source.name, database: database)
+            }
+        }
         let report: PipelineValidator.Report
         do {
-            report = try validator.validate(path: path, database: noDatabase ? nil : connection.configuration)
+            report = try validate(noDatabase ? nil : connection.configuration)
         } catch {
             // The file's own problems still count; the database part could not run.
-            let fileOnly = try validator.validate(path: path, database: nil)
+            let fileOnly = try validate(nil)
             try printReport(fileOnly, databaseNote: "source tables not checked")
             CommandOutput.error("cannot check the source tables: \(error)")
             throw ExitCode(ExitStatus.code(for: error))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PostgresClient
 
 /// Output helpers shared by `validate` and `status`.
@@ -14,7 +15,11 @@ enum CommandOutput {
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        if LogBootstrap.isJSON {
+            Logger(label: "segflow").error("failed", metadata: ["error": "\(message)"])
+        } else {
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        }
     }
 
     /// `1 error`, `3 errors`.

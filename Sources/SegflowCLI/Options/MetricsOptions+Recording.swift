@@ -21,6 +21,7 @@ extension MetricsOptions {
         let status = switch exitCode {
         case ExitStatus.ok: "succeeded"
         case ExitStatus.dataQuality: "gate_failed"
+        case ExitStatus.terminated, ExitStatus.interrupted: "cancelled"
         default: "failed"
         }
         RunMetrics().recordRun(status: status, exitCode: exitCode, seconds: Date().timeIntervalSince(started))

@@ -19,9 +19,11 @@ import Testing
     /// Every command that takes a connection string, with arguments that make it connect.
     private static func commands(_ conninfo: String) -> [(name: String, arguments: [String])] {
         [
-            ("generate", ["generate", "-d", conninfo, "--customers", "300", "--seed", "7", "--dirty", "0.02", "--workers", "2"]),
-            ("migrate", ["migrate", "-d", conninfo]),
-            ("migrate --status", ["migrate", "-d", conninfo, "--status"]),
+            // --retry-for 0: a refused connection at start is retried (like run) for 10 minutes by default.
+            ("generate", ["generate", "-d", conninfo, "--customers", "300", "--seed", "7", "--dirty", "0.02", "--workers", "2",
+                          "--retry-for", "0"]),
+            ("migrate", ["migrate", "-d", conninfo, "--retry-for", "0"]),
+            ("migrate --status", ["migrate", "-d", conninfo, "--status", "--retry-for", "0"]),
             ("validate", ["validate", "-d", conninfo, "--pipeline", pipeline]),
             ("validate --json", ["validate", "-d", conninfo, "--pipeline", pipeline, "--json"]),
             // --retry-for 0: a wrong port is a transient failure, retried for 10 minutes by default.
