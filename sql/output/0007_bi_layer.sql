@@ -26,10 +26,16 @@ declare
     bi         text := current_schema() || '_bi';
     part       record;
 begin
-    execute format('create schema if not exists %I', partitions);
+    -- Created only when missing: `create schema if not exists` checks the database's CREATE
+    -- privilege first, which a least-privilege role that owns pre-created schemas lacks.
+    if to_regnamespace(partitions) is null then
+        execute format('create schema %I', partitions);
+    end if;
     execute format('comment on schema %I is %L', partitions,
         'Snapshot partitions of ' || output || '.customer_features and ' || output || '.customer_segments, one per as-of day, created by the publisher. Query the parent tables (or the ' || bi || ' views), never these.');
-    execute format('create schema if not exists %I', bi);
+    if to_regnamespace(bi) is null then
+        execute format('create schema %I', bi);
+    end if;
     execute format('comment on schema %I is %L', bi,
         'The BI layer of ' || output || ': views with one stated grain each; every column says whether it may be summed across as_of. Start here in a BI tool.');
     for part in

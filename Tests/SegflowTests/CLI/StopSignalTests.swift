@@ -10,10 +10,10 @@ import Testing
 /// ledger says `cancelled`, no advisory lock or session is left, nothing half published,
 /// and what was published before the signal stays published.
 ///
-/// Each case parks segflow at its stage deterministically: a test session holds a lock
-/// segflow needs there (an exclusive lock on `shop.chats` during extraction; the publish
-/// advisory lock inside the publish transaction), and the signal goes out once a segflow
-/// session waits for it.
+/// Each case parks segflow at its stage deterministically, and the signal goes out once a
+/// segflow session waits there: during extraction, a `chats` mapping that sleeps per row
+/// (a table lock would park the source check instead, which runs before the ledger row);
+/// during publish, a test session holds the publish advisory lock.
 @Suite(.serialized) struct StopSignalTests {
     enum Stage: String, Sendable { case extract, publish, backfill }
     enum Transport: String, Sendable { case tcp, socket }
@@ -114,13 +114,20 @@ import Testing
 
         let pipelineFile = try RunTestStore.pipelineFileWithoutGates()
         defer { try? FileManager.default.removeItem(atPath: pipelineFile) }
+        if test.stage == .extract {
+            // The source check reads `limit 0` and so never sleeps; the extraction sleeps per chat.
+            let text = try String(contentsOfFile: pipelineFile, encoding: .utf8).replacingOccurrences(
+                of: "chats: { table: shop.chats }",
+                with: "chats: { query: \"select * from shop.chats where pg_sleep(0.05)::text = ''\" }")
+            try text.write(toFile: pipelineFile, atomically: true, encoding: .utf8)
+        }
         let conninfo = test.transport == .tcp ? database.tcpConnectionString : database.connectionString
         let blocker = try store.connect()
         defer { blocker.close() }
         let blockerPID = try blocker.execute("select pg_backend_pid()")[0][0].int ?? 0
         let publishLock = SnapshotPublisher.publishLockKey(schema: "segflow")
         switch test.stage {
-        case .extract: try blocker.simpleQuery("begin; lock table shop.chats in access exclusive mode")
+        case .extract: break
         case .publish: try blocker.execute("select pg_advisory_lock(\(publishLock))")
         case .backfill: break
         }
@@ -137,11 +144,21 @@ import Testing
             try waitUntil("the first snapshot is published", running) { try store.count("select count(*) from segflow.snapshots") >= 1 }
             try blocker.execute("select pg_advisory_lock(\(publishLock))")
         }
-        try waitUntil("segflow waits for the test's lock", running) {
-            try store.count("""
-                select count(*) from pg_locks l join pg_stat_activity a using (pid)
-                where not l.granted and a.application_name = 'segflow' and a.datname = current_database()
-                """) >= 1
+        if test.stage == .extract {
+            try waitUntil("segflow extracts the sleeping chats", running) {
+                try store.count("""
+                    select count(*) from pg_stat_activity
+                    where application_name = 'segflow' and datname = current_database() and wait_event = 'PgSleep'
+                      and query ilike 'copy%'
+                    """) >= 1
+            }
+        } else {
+            try waitUntil("segflow waits for the test's lock", running) {
+                try store.count("""
+                    select count(*) from pg_locks l join pg_stat_activity a using (pid)
+                    where not l.granted and a.application_name = 'segflow' and a.datname = current_database()
+                    """) >= 1
+            }
         }
 
         let sent = Date()
@@ -163,14 +180,14 @@ import Testing
         #expect(lines.last.map { $0.contains("\"level\":\"error\"") && $0.contains("stopped by SIG") } == true, "\(outcome)")
 
         // The test's locks go first; then no segflow session, hence no lock of segflow, is left.
-        if test.stage == .extract { try blocker.simpleQuery("rollback") } else { try blocker.execute("select pg_advisory_unlock_all()") }
+        if test.stage != .extract { try blocker.execute("select pg_advisory_unlock_all()") }
         try waitUntil("segflow's sessions end", nil) {
             try store.count("""
                 select count(*) from pg_stat_activity where application_name = 'segflow' and datname = current_database()
                 and pid not in (pg_backend_pid(), \(blockerPID))
                 """) == 0
         }
-        #expect(try store.count("select count(*) from pg_locks where locktype = 'advisory'") == 0)
+        #expect(try store.count("select count(*) from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())") == 0)
 
         // The ledger: nothing left running; what was published succeeded, everything else cancelled.
         let runs = try store.rows("select as_of::text, status, exit_code::text from segflow.runs where command in ('run', 'backfill') order by as_of")

@@ -135,6 +135,8 @@ import SegflowTestSupport
             grant usage on schema shop to \(role);
             grant select on all tables in schema shop to \(role);
             create schema segflow authorization \(role);
+            create schema segflow_bi authorization \(role);
+            create schema segflow_partitions authorization \(role);
             """)
         let cluster = database.cluster
         let store = RunTestStore(connectionString:
