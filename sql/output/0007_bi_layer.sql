@@ -28,12 +28,12 @@ declare
 begin
     -- Created only when missing: `create schema if not exists` checks the database's CREATE
     -- privilege first, which a least-privilege role that owns pre-created schemas lacks.
-    if to_regnamespace(partitions) is null then
+    if not exists (select from pg_namespace where nspname = partitions) then
         execute format('create schema %I', partitions);
     end if;
     execute format('comment on schema %I is %L', partitions,
         'Snapshot partitions of ' || output || '.customer_features and ' || output || '.customer_segments, one per as-of day, created by the publisher. Query the parent tables (or the ' || bi || ' views), never these.');
-    if to_regnamespace(bi) is null then
+    if not exists (select from pg_namespace where nspname = bi) then
         execute format('create schema %I', bi);
     end if;
     execute format('comment on schema %I is %L', bi,
