@@ -5,6 +5,9 @@
 --   order_id null                        reject  missing_key
 --   placed_at, subtotal, discount_total  reject  missing_value
 --   or total null
+--   placed_at -infinity, or an amount    reject  invalid_value
+--   that is not one (is_amount: NaN,
+--   ±Infinity, beyond int8 cents)
 --   several rows per order_id            keep the latest updated_at (ties: greater status,
 --                                        then greater total), reject  duplicate
 --   placed_at after the run's start      reject  future_timestamp
@@ -50,6 +53,8 @@ with duplicate_keys as (
     from segflow_reference.src_orders
     where order_id is not null
       and placed_at is not null and subtotal is not null and discount_total is not null and total is not null
+      and isfinite(placed_at) and segflow_reference.is_amount(subtotal) and segflow_reference.is_amount(discount_total) and segflow_reference.is_amount(total)
+      and segflow_reference.is_amount(shipping_total) and segflow_reference.is_amount(tax_total)
     group by order_id
     having count(*) > 1
 )
@@ -108,6 +113,8 @@ select
     case
         when e.order_id is null then 'missing_key'
         when e.placed_at is null or e.subtotal is null or e.discount_total is null or e.total is null then 'missing_value'
+        when not isfinite(e.placed_at) or not (segflow_reference.is_amount(e.subtotal) and segflow_reference.is_amount(e.discount_total) and segflow_reference.is_amount(e.total)
+          and segflow_reference.is_amount(e.shipping_total) and segflow_reference.is_amount(e.tax_total)) then 'invalid_value'
         when e.rank_in_key > 1 then 'duplicate'
         when e.placed_at > p.run_started_at then 'future_timestamp'
         when not e.customer_is_kept then 'orphan_customer'

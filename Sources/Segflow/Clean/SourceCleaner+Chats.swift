@@ -10,10 +10,16 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .chats))
             return
         }
-        guard let startedAt = try row.timestamp(3)?.microsecondsSince2000 else {
+        guard let started = try row.timestamp(3) else {
             box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .chats))
             return
         }
+        // -infinity places no chat in time (infinity is after every cut-off, never read).
+        guard started.isFinite else {
+            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .chats))
+            return
+        }
+        let startedAt = started.microsecondsSince2000
         let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
         let table = chats
         let slot: Int
@@ -102,8 +108,8 @@ extension SourceCleaner {
                 let index = activity.slot(snapshot: snapshot, customer: customer)
                 activity.chats[index] += 1
                 if window.isRecent(localDay, days: 90) { activity.chats90[index] += 1 }
-                activity.messages[index] += table.customerMessages[slot]
-                activity.questions[index] += table.questions[slot]
+                activity.messages[index].saturatingAdd(table.customerMessages[slot])
+                activity.questions[index].saturatingAdd(table.questions[slot])
                 if hasSentiment {
                     activity.sentimentSum[index] += sentiment
                     activity.sentimentCount[index] += 1

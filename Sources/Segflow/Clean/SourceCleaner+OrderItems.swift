@@ -11,8 +11,15 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orderItems))
             return
         }
-        guard let quantity = try row.int32(3), let unit = try row.numericScaled(4, scale: 2) else {
+        let unitField = try row.scaledNumeric(4, scale: 2)
+        guard let quantity = try row.int32(3), let unitField else {
             box.log.reject(key: "\(orderID)/\(lineNo)", reason: "missing_value", raw: RawValues.render(row, source: .orderItems))
+            return
+        }
+        // NaN, ±Infinity or more than Int64 cents is no amount.
+        let listPrice = try row.scaledNumeric(5, scale: 2), discount = try row.scaledNumeric(6, scale: 2)
+        guard let unit = unitField.value, listPrice != .unrepresentable, discount != .unrepresentable else {
+            box.log.reject(key: "\(orderID)/\(lineNo)", reason: "invalid_value", raw: RawValues.render(row, source: .orderItems))
             return
         }
         let table = items
@@ -24,8 +31,8 @@ extension SourceCleaner {
         table.product.append(table.reference(productID, row: products.index.find(productID)))
         table.quantity.append(quantity)
         table.unitPriceCents.append(unit)
-        table.listPriceCents.append(try row.numericScaled(5, scale: 2) ?? 0)
-        table.discountCents.append(try row.numericScaled(6, scale: 2) ?? 0)
+        table.listPriceCents.append(listPrice?.value ?? 0)
+        table.discountCents.append(discount?.value ?? 0)
         table.netCents.append(0)
         table.kept.append(true)
     }
@@ -89,7 +96,8 @@ extension SourceCleaner {
                 box.log.reject(key: "\(itemOrderID(index))/\(table.lineNo[index])", reason: reason ?? "invalid_value", raw: rawItem(index))
                 continue
             }
-            let lineCents = Int64(table.quantity[index]) * table.unitPriceCents[index] - table.discountCents[index]
+            // Int128: 2147483647 × 9999999999.99 does not fit Int64; the line saturates instead.
+            let lineCents = Int64(clamping: Int128(table.quantity[index]) * Int128(table.unitPriceCents[index]) - Int128(table.discountCents[index]))
             table.netCents[index] = FxTable.convert(cents: lineCents, rateE8: orders.rateE8[Int(orderRow)])
         }
         table.groupByOrder(orderCount: orders.count)

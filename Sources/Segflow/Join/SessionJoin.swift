@@ -84,8 +84,8 @@ final class SessionJoin: @unchecked Sendable {
             }
             guard window.isRecent(localDay, days: 90) else { continue }
             activity.sessions90[slot] += 1
-            activity.productViews90[slot] += session.productViews
-            activity.cartAdds90[slot] += session.cartAdds
+            activity.productViews90[slot].saturatingAdd(session.productViews)
+            activity.cartAdds90[slot].saturatingAdd(session.cartAdds)
             if window.isRecent(localDay, days: 30) { activity.sessions30[slot] += 1 }
             if abandoned { activity.abandoned90[slot] += 1 }
         }
