@@ -62,8 +62,9 @@ extension SourceCleaner {
             var candidates = (0..<table.count).filter {
                 table.duplicateKeys.contains(ItemTable.key(order: itemOrderID($0), line: table.lineNo[$0]))
             }
+            // Greatest product_id first, by swapping sides (not by negating: Int64.min has no negation).
             candidates.sort {
-                (itemOrderID($0), table.lineNo[$0], -itemProductID($0), $0) < (itemOrderID($1), table.lineNo[$1], -itemProductID($1), $1)
+                (itemOrderID($0), table.lineNo[$0], itemProductID($1), $0) < (itemOrderID($1), table.lineNo[$1], itemProductID($0), $1)
             }
             var previous: (Int64, Int32)?
             for index in candidates {
