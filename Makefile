@@ -3,6 +3,7 @@
 #   make test                      install system deps, build, run all tests
 #   make demo CUSTOMERS=10000      run the demo against a throwaway PostgreSQL
 #   make test SCRATCH=.build-me    use another build folder (parallel checkouts)
+#   make fuzz FUZZ_SECONDS=60      libFuzzer on the COPY decoder, rules and pipeline files
 
 SWIFT ?= swift
 CUSTOMERS ?= 50000
@@ -16,7 +17,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck clean
+.PHONY: build deps test demo bench leakcheck clean fuzz
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -45,3 +46,22 @@ leakcheck: deps
 
 clean:
 	rm -rf $(SCRATCH)
+
+# Coverage-guided fuzzing (libFuzzer) of the binary COPY decoder, the rule language and the
+# pipeline-file reader, FUZZ_SECONDS each; not part of `make test`. Inputs that crash land
+# in $(FUZZ_SCRATCH)/crashes/ and become regression tests (Tests/*/Robustness/).
+FUZZ_SECONDS ?= 60
+FUZZ_SCRATCH ?= $(CURDIR)/.build-fuzz
+FUZZ_TARGETS = fuzz-copy-decoder fuzz-expression fuzz-pipeline-file
+
+fuzz: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_SCRATCH) $(SWIFT_FLAGS) \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	mkdir -p $(FUZZ_SCRATCH)/crashes
+	for target in $(FUZZ_TARGETS); do \
+		corpus=$${target#fuzz-}; \
+		mkdir -p $(FUZZ_SCRATCH)/corpus/$$corpus; \
+		$(FUZZ_SCRATCH)/debug/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$corpus- \
+			$(FUZZ_SCRATCH)/corpus/$$corpus Fuzz/Corpus/$$corpus || exit 1; \
+	done
