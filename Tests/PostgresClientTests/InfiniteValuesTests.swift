@@ -13,10 +13,10 @@ import Testing
         _ = try connection.copyOut("""
             copy (select 'infinity'::timestamptz, '-infinity'::timestamptz, 'infinity'::date, '-infinity'::date,
                          'Infinity'::numeric, '-Infinity'::numeric, 'NaN'::numeric, 1e30::numeric,
-                         92233720368547758.07::numeric, 92233720368547758.08::numeric,
+                         922337203685477.58::numeric, 922337203685477.59::numeric,
                          '294276-12-31 23:59:59.999999+00'::timestamptz, '4713-01-01 00:00:00+00 BC'::timestamptz,
                          '5874897-12-31'::date) to stdout (format binary)
-            """) { row in
+            """) { (row: BinaryCopyRow) throws in
             seen += 1
             #expect(try row.timestamp(0)?.description == "infinity")
             #expect(try row.timestamp(1)?.description == "-infinity")
@@ -30,7 +30,7 @@ import Testing
             for field in 4...7 {
                 #expect(try row.scaledNumeric(field, scale: 2) == .unrepresentable)
             }
-            #expect(try row.scaledNumeric(8, scale: 2) == .exact(.max))
+            #expect(try row.scaledNumeric(8, scale: 2) == .exact(92_233_720_368_547_758))
             #expect(try row.scaledNumeric(9, scale: 2) == .unrepresentable)
             #expect(try row.timestamp(10)?.description == "294276-12-31 23:59:59.999999+00")
             #expect(try row.timestamp(11)?.description == "-4712-01-01 00:00:00+00")

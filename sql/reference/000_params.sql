@@ -103,8 +103,9 @@ analyze segflow_reference.params;
 comment on table segflow_reference.params is
     'The run''s parameters, read once from the segflow.* session settings.';
 
--- An amount the engine can hold: a whole number of cents in int8. NaN, ±Infinity (numeric
--- admits both) and larger values are not amounts (reject invalid_value); null stays null.
+-- An amount the engine can hold: exact to 4 decimals in int8 (docs/operations.md, "Limits").
+-- NaN, ±Infinity (numeric admits both) and larger values are not amounts (reject
+-- invalid_value); null stays null.
 create function segflow_reference.is_amount(value numeric) returns boolean
 language sql immutable parallel safe
-return value between -92233720368547758.07 and 92233720368547758.07;
+return trunc(value, 4) between -922337203685477.5807 and 922337203685477.5807;

@@ -285,10 +285,14 @@ struct PipelineFileReader {
             }
         }
         if let node = fields["max_order_total"]?.value, let total = number(node, "max_order_total") {
-            if total > 0 {
-                cleaning.maxOrderTotal = total
-            } else {
+            if total <= 0 {
                 issue("max_order_total must be positive", at: node)
+            } else if total > CleaningConfiguration.largestMaxOrderTotal {
+                // Beyond it, the limit in cents would not fit int8 (a crash, once) and no
+                // published total could reach it anyway.
+                issue("max_order_total must be at most 999999999999.99 (the output's money columns hold no more)", at: node)
+            } else {
+                cleaning.maxOrderTotal = total
             }
         }
         return cleaning

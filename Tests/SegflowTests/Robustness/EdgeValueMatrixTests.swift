@@ -57,7 +57,7 @@ import Testing
             (.orders, "placed_at", "('-infinity')::timestamptz", "invalid_value"),
             (.orders, "subtotal", "('NaN')::numeric", "invalid_value"),
             (.orders, "total", "('Infinity')::numeric", "invalid_value"),
-            (.orders, "discount_total", "(92233720368547758.08)::numeric", "invalid_value"),
+            (.orders, "discount_total", "(922337203685477.59)::numeric", "invalid_value"),
             (.orders, "customer_id", "(null)::bigint", "orphan_customer"),
             (.orderItems, "unit_price", "('-Infinity')::numeric", "invalid_value"),
             (.products, "list_price", "('NaN')::numeric", "invalid_value"),

@@ -13,10 +13,10 @@ enum EdgeValues {
         case "integer": values = ["0", "-2147483648", "2147483647"]
         case "smallint": values = ["0", "-32768", "32767"]
         // Unconstrained numeric (the matrix widens numeric(p,s) columns so that mappings'
-        // values can be tried too): NaN, ±Infinity, the largest numeric(12,2), beyond int8 cents.
+        // values can be tried too): NaN, ±Infinity, the largest numeric(12,2), beyond the engine's amounts (±922,337,203,685,477.58).
         case "numeric":
             values = ["'NaN'", "'Infinity'", "'-Infinity'", "9999999999.99", "-9999999999.99",
-                      "92233720368547758.08", "1e30", "0.005"]
+                      "922337203685477.59", "1e30", "0.005"]
         case "double precision":
             values = ["'NaN'", "'Infinity'", "'-Infinity'", "1.7976931348623157e308", "-1.7976931348623157e308"]
         case "timestamp with time zone":
