@@ -25,14 +25,14 @@ create view segflow_reference.src_customers as
 select
     c.ctid                                 as source_row,
     c.customer_id,
-    lower(btrim(c.email))                  as email,
+    segflow_reference.lower_ascii(btrim(c.email))                  as email,
     c.created_at,
-    upper(btrim(c.country))                as country,
+    segflow_reference.upper_ascii(btrim(c.country))                as country,
     btrim(c.city)                          as city,
     c.birth_date,
     btrim(c.gender)                        as gender,
     c.newsletter_opt_in,
-    lower(btrim(c.acquisition_channel))    as acquisition_channel,
+    segflow_reference.lower_ascii(btrim(c.acquisition_channel))    as acquisition_channel,
     c.updated_at
 from shop.customers as c
 cross join segflow_reference.params as p

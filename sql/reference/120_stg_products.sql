@@ -15,9 +15,9 @@ select
     p.product_id,
     btrim(p.sku)                     as sku,
     btrim(p.name)                    as name,
-    lower(btrim(p.category))         as category,
-    lower(btrim(p.product_line))     as product_line,
-    p.list_price,
+    segflow_reference.lower_ascii(btrim(p.category))         as category,
+    segflow_reference.lower_ascii(btrim(p.product_line))     as product_line,
+    round(p.list_price, 2) as list_price,  -- to the cent, as the engine reads it
     p.launched_at,
     p.replenish_days
 from shop.products as p

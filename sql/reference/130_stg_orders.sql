@@ -19,7 +19,7 @@
 --   subtotal in base currency above      reject  absurd_amount
 --   max_order_total
 -- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed;
--- a null shipping_total or tax_total counts as 0.
+-- a null shipping_total or tax_total counts as 0; amounts are rounded to the cent on reading.
 -- net_revenue = round((subtotal - discount_total) * rate, 2), half away from zero.
 
 create view segflow_reference.src_orders as
@@ -30,15 +30,16 @@ select
     o.session_id,
     o.placed_at,
     (o.placed_at at time zone p.timezone)::date  as order_day,
-    lower(btrim(o.status))                       as status,
-    nullif(upper(btrim(o.currency::text)), '')   as currency,
-    o.subtotal,
-    o.discount_total,
-    coalesce(o.shipping_total, 0)                as shipping_total,
-    coalesce(o.tax_total, 0)                     as tax_total,
-    o.total,
+    segflow_reference.lower_ascii(btrim(o.status))                       as status,
+    nullif(segflow_reference.upper_ascii(btrim(o.currency::text)), '')   as currency,
+    -- Amounts to the cent, as the engine reads them (numeric(12,2) values are unchanged).
+    round(o.subtotal, 2)                         as subtotal,
+    round(o.discount_total, 2)                   as discount_total,
+    round(coalesce(o.shipping_total, 0), 2)      as shipping_total,
+    round(coalesce(o.tax_total, 0), 2)           as tax_total,
+    round(o.total, 2)                            as total,
     btrim(o.coupon_code)                         as coupon_code,
-    upper(btrim(o.shipping_country))             as shipping_country,
+    segflow_reference.upper_ascii(btrim(o.shipping_country))             as shipping_country,
     o.updated_at
 from shop.orders as o
 cross join segflow_reference.params as p

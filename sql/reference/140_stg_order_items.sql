@@ -33,9 +33,10 @@ select
     i.line_no,
     i.product_id,
     i.quantity,
-    i.unit_price,
-    coalesce(i.list_price, 0)  as list_price,
-    coalesce(i.discount, 0)    as discount
+    -- Amounts to the cent, as the engine reads them (numeric(12,2) values are unchanged).
+    round(i.unit_price, 2)                 as unit_price,
+    round(coalesce(i.list_price, 0), 2)    as list_price,
+    round(coalesce(i.discount, 0), 2)      as discount
 from shop.order_items as i
 where not exists (
     select from segflow_reference.base_orders_after_cutoff as future

@@ -24,15 +24,15 @@ select
     s.started_at,
     coalesce(s.ended_at, s.started_at)            as ended_at,
     (s.started_at at time zone p.timezone)::date  as session_day,
-    lower(btrim(s.channel))                       as channel,
-    lower(btrim(s.device))                        as device,
+    segflow_reference.lower_ascii(btrim(s.channel))                       as channel,
+    segflow_reference.lower_ascii(btrim(s.device))                        as device,
     btrim(s.landing_page)                         as landing_page,
     coalesce(s.page_views, 0)                     as page_views,
     coalesce(s.product_views, 0)                  as product_views,
     coalesce(s.category_views, 0)                 as category_views,
     coalesce(s.cart_adds, 0)                      as cart_adds,
     s.checkout_started,
-    upper(btrim(s.country))                       as country,
+    segflow_reference.upper_ascii(btrim(s.country))                       as country,
     s.cart_product_id
 from shop.sessions as s
 cross join segflow_reference.params as p

@@ -24,13 +24,13 @@ select
     c.started_at,
     coalesce(c.ended_at, c.started_at)            as ended_at,
     (c.started_at at time zone p.timezone)::date  as chat_day,
-    lower(btrim(c.channel))                       as channel,
+    segflow_reference.lower_ascii(btrim(c.channel))                       as channel,
     coalesce(c.customer_messages, 0)              as customer_messages,
     coalesce(c.agent_messages, 0)                 as agent_messages,
     coalesce(c.questions, 0)                      as questions,
     c.sentiment,
     c.csat,
-    lower(btrim(c.topic))                         as topic,
+    segflow_reference.lower_ascii(btrim(c.topic))                         as topic,
     coalesce(c.escalated, false)                  as escalated,
     c.resolved
 from shop.chats as c

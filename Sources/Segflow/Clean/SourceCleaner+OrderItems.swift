@@ -25,10 +25,12 @@ extension SourceCleaner {
         let table = items
         let key = ItemTable.key(order: orderID, line: lineNo)
         if !table.seenKeys.insert(key) { table.duplicateKeys.insert(key) }
-        let productID = try row.int64(2) ?? 0
+        // A NULL product_id references no product (not even one whose id is 0); Int64.min
+        // stands for it, the lowest, as NULL sorts last among duplicates.
+        let productID = try row.int64(2)
         table.order.append(table.reference(orderID, row: orders.index.find(orderID)))
         table.lineNo.append(lineNo)
-        table.product.append(table.reference(productID, row: products.index.find(productID)))
+        table.product.append(table.reference(productID ?? .min, row: productID.flatMap { products.index.find($0) }))
         table.quantity.append(quantity)
         table.unitPriceCents.append(unit)
         table.listPriceCents.append(listPrice?.value ?? 0)

@@ -48,7 +48,7 @@ extension SourceCleaner {
         table.placedAt[slot] = placedAt
         table.updatedAt[slot] = updatedAt
         table.statusText[slot] = status
-        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.trimmed($0 ?? "").uppercased() }
+        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.uppercased(TextNormalization.trimmed($0 ?? "")) }
         table.subtotalCents[slot] = subtotal
         table.discountCents[slot] = discount
         table.shippingCents[slot] = shipping?.value ?? 0

@@ -60,7 +60,7 @@ extension SourceCleaner {
         let box = log(.fxRates)
         box.log.receive()
         // A blank currency is no key either (docs/reference-sql.md, decision 11).
-        guard let day = try row.date(0), let code = try row.string(1).map({ TextNormalization.trimmed($0).uppercased() }),
+        guard let day = try row.date(0), let code = try row.string(1).map({ TextNormalization.uppercased(TextNormalization.trimmed($0)) }),
               !code.isEmpty else {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .fxRates))
             return

@@ -7,10 +7,10 @@ extension SourceCleaner {
     }
 
     /// The checks of a session row itself, whatever its duplicates (docs/semantics.md).
-    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> String? {
+    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64?, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> String? {
         if startedAt > runStartedAt { return "future_timestamp" }
         if pageViews > 500 || (pageViews > 50 && endedAt.saturatingSubtracting(startedAt) < 60_000_000) { return "bot" }
-        if customerID != 0, customers.row(of: customerID) == nil { return "orphan_customer" }
+        if let customerID, customers.row(of: customerID) == nil { return "orphan_customer" }
         if pageViews < 0 || productViews < 0 || categoryViews < 0 || cartAdds < 0 { return "negative_amount" }
         return nil
     }
@@ -53,7 +53,7 @@ extension SourceCleaner {
         let session = SessionJoin.Session(
             id: id,
             visitorKey: visitorKey ?? 0,
-            customerID: customerID ?? 0,
+            customerID: customerID,
             startedAt: startedAt,
             endedAt: endedAt ?? startedAt,
             channel: try sessionChannels.value(row, 5) { join.activity.channelCode(TextNormalization.lowerTrimmed($0)) },
@@ -66,7 +66,7 @@ extension SourceCleaner {
             held.append((session, counts, RawValues.render(row, source: .sessions)))
             return
         }
-        if session.customerID == 0 {
+        if session.customerID == nil {
             if let reason = rowReason(session, counts: counts) {
                 box.log.reject(key: String(id), reason: reason, raw: RawValues.render(row, source: .sessions))
             } else if session.visitorKey != 0 {

@@ -229,7 +229,8 @@ struct FeatureBuilder {
         let chatCount = Int(chats.chats[h])
         f.set(.chats, row, Double(chatCount))
         f.set(.chats90d, row, Double(chats.chats90[h]))
-        f.set(.customerMessages, row, Double(chats.messages[h]))
+        // An int4 column: the sum saturates there (docs/operations.md, "Limits").
+        f.set(.customerMessages, row, Double(min(chats.messages[h], Int64(Int32.max))))
         f.set(.escalations, row, Double(chats.escalations[h]))
         if chatCount > 0 {
             f.set(.questionsPerChat, row, Double(chats.questions[h]) / Double(chatCount))

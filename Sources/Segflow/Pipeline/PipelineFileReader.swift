@@ -252,7 +252,7 @@ struct PipelineFileReader {
                     guard let email = string(item, "emails item") else { continue }
                     if email.split(separator: "@", omittingEmptySubsequences: false).count == 2, !email.hasPrefix("@"),
                        !email.hasSuffix("@") {
-                        cleaning.testAccounts.emails.append(email.lowercased())
+                        cleaning.testAccounts.emails.append(TextNormalization.lowercased(email))
                     } else {
                         issue("'\(email)' is not an e-mail address", at: item)
                     }
@@ -265,7 +265,7 @@ struct PipelineFileReader {
                     if domain.contains("@") || !domain.contains(".") {
                         issue("'\(domain)' is not a domain (write the part after '@', like test.example.com)", at: item)
                     } else {
-                        cleaning.testAccounts.emailDomains.append(domain.lowercased())
+                        cleaning.testAccounts.emailDomains.append(TextNormalization.lowercased(domain))
                     }
                 }
                 if list.sequence == nil { issue("'email_domains' must be a list", at: list, code: "wrong_type") }

@@ -84,4 +84,30 @@ import Testing
         // The customer with id 0 exists, and the order without a customer is not credited to it.
         #expect(try store.count("select count(*) from shop.customers where customer_id = 0") > 0)
     }
+
+    /// The plain-SQL reference, on the same matrix, quarantines the same rows for the same
+    /// reasons and computes the same features: engine == reference holds at the edges too.
+    @Test func thePlainSQLReferenceAgreesOnTheMatrix() throws {
+        let database = try TestPostgres.makeDatabase(prefix: "edge_reference")
+        let store = RunTestStore(connectionString: database.connectionString)
+        let generation = GeneratorConfiguration(customers: 150, seed: 5, workers: 2, createIndexes: false, progressInterval: 3_600)
+        _ = try DataGenerator(configuration: generation, logger: RunTestStore.quietLogger).run(database: store.configuration)
+        _ = try EdgeValueStore(store: store).insertMatrix()
+        var parameters = ReferenceParameters()
+        parameters.asOf = GeneratorConfiguration.defaultEndDay.description
+        parameters.maxOrderTotal = "100000"
+        parameters.runStartedAt = "2026-11-22 00:00:00+00"
+        let connection = try store.connect()
+        try connection.simpleQuery("set client_min_messages = warning")
+        try ReferenceSQL.run(on: connection, parameters: parameters)
+        connection.close()
+
+        let comparison = try EngineReferenceComparison(database: database, parameters: parameters)
+        let counts = try comparison.quarantineCounts(database)
+        for key in Set(counts.engine.keys).union(counts.reference.keys).sorted() where counts.engine[key] != counts.reference[key] {
+            Issue.record("quarantine \(key): engine \(counts.engine[key] ?? 0), reference \(counts.reference[key] ?? 0)")
+        }
+        let (mismatches, _) = try comparison.featureMismatches(database)
+        for mismatch in mismatches.prefix(20) { Issue.record("\(mismatch)") }
+    }
 }
