@@ -49,7 +49,8 @@ clean:
 
 # Coverage-guided fuzzing (libFuzzer) of the binary COPY decoder, the rule language and the
 # pipeline-file reader, FUZZ_SECONDS each; not part of `make test`. Inputs that crash land
-# in $(FUZZ_SCRATCH)/crashes/ and become regression tests (Tests/*/Robustness/).
+# in $(FUZZ_SCRATCH)/crashes/ and become regression tests (Tests/SegflowTests/Robustness/
+# FuzzFindingsTests.swift) and seeds (Fuzz/Corpus/). -timeout=30: the machine may be shared.
 FUZZ_SECONDS ?= 60
 FUZZ_SCRATCH ?= $(CURDIR)/.build-fuzz
 FUZZ_TARGETS = fuzz-copy-decoder fuzz-expression fuzz-pipeline-file
@@ -61,7 +62,7 @@ fuzz: deps
 	for target in $(FUZZ_TARGETS); do \
 		corpus=$${target#fuzz-}; \
 		mkdir -p $(FUZZ_SCRATCH)/corpus/$$corpus; \
-		$(FUZZ_SCRATCH)/debug/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		$(FUZZ_SCRATCH)/debug/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=30 \
 			-artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$corpus- \
 			$(FUZZ_SCRATCH)/corpus/$$corpus Fuzz/Corpus/$$corpus || exit 1; \
 	done
