@@ -16,8 +16,8 @@
 --   no fx rate on or before the local    reject  unknown_currency
 --   day (the base currency has rate 1)
 --   a negative amount                    reject  negative_amount
---   subtotal in base currency above      reject  absurd_amount
---   max_order_total
+--   subtotal or discount_total in base   reject  absurd_amount
+--   currency above max_order_total
 -- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed;
 -- a null shipping_total or tax_total counts as 0; amounts are rounded to the cent on reading.
 -- net_revenue = round((subtotal - discount_total) * rate, 2), half away from zero.
@@ -123,7 +123,8 @@ select
         when e.rate is null then 'unknown_currency'
         when e.subtotal < 0 or e.discount_total < 0 or e.shipping_total < 0
           or e.tax_total < 0 or e.total < 0 then 'negative_amount'
-        when round(e.subtotal * e.rate, 2) > p.max_order_total then 'absurd_amount'
+        when round(e.subtotal * e.rate, 2) > p.max_order_total
+          or round(e.discount_total * e.rate, 2) > p.max_order_total then 'absurd_amount'
     end as reject_reason
 from enriched as e
 cross join segflow_reference.params as p;

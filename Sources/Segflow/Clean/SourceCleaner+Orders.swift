@@ -93,7 +93,10 @@ extension SourceCleaner {
             } else if table.subtotalCents[slot] < 0 || table.discountCents[slot] < 0 || table.shippingCents[slot] < 0
                         || table.taxCents[slot] < 0 || table.totalCents[slot] < 0 {
                 reason = "negative_amount"
-            } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
+            } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents
+                        // A discount beyond the largest order is as absurd, and its net revenue could
+                        // reach no published total (numeric(14,2)).
+                        || FxTable.convert(cents: table.discountCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
                 reason = "absurd_amount"
             } else {
                 reason = nil

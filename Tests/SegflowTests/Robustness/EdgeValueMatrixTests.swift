@@ -78,6 +78,9 @@ import Testing
             let customer = try matrix.templateCustomer(source)
             #expect(try store.count("select \(feature) from segflow.customer_features where customer_id = \(customer)") == 2_147_483_647)
         }
+        // A discount no published total could hold is absurd, not a failed load.
+        let discounted = try #require(matrix.freshKey(.orders, "discount at the largest rate"))
+        #expect(reasons(.orders, discounted) == ["absurd_amount"])
         // A blank fx currency is no key (its row has no key text to look up by).
         let fx = try #require(report.quarantine.first { $0.source == "fx_rates" })
         #expect(fx.records.contains { $0.reason == "missing_key" && $0.raw.contains { $0.column == "currency" && $0.value == "" } })

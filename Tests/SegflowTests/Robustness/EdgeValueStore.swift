@@ -73,7 +73,12 @@ final class EdgeValueStore {
                 }
             }
         }
-        // Combinations no single column reaches: the largest line amount, the largest order.
+        // Combinations no single column reaches: the largest line amount, the largest order,
+        // the largest discount at the largest rate (a currency of its own, rated before every order).
+        try insert(.fxRates, ["currency": "'ZMAX'", "rate_to_base": "9999999999.99999999"], duplicate: true)
+        try insert(.orders, ["currency": "'ZMAX'", "subtotal": "0", "discount_total": "9999999999.99"], duplicate: false,
+                   register: "orders|discount at the largest rate")
+        inserted += 2
         for _ in 0..<2 {
             try insert(.orderItems, ["quantity": "2147483647", "unit_price": "9999999999.99"], duplicate: false)
             try insert(.orders, ["subtotal": "9999999999.99", "discount_total": "9999999999.99", "total": "9999999999.99"], duplicate: false)
@@ -86,6 +91,11 @@ final class EdgeValueStore {
     /// The key text of the first (`copy` 2: the second) row of `source` with `column` = `literal`.
     func freshKey(_ source: SourceName, _ column: String, _ literal: String, copy: Int = 1) -> String? {
         keys["\(source.rawValue)|\(column)|\(literal)" + (copy == 1 ? "" : "|\(copy)")]
+    }
+
+    /// The key text of the row of a labelled combination (`insertMatrix`).
+    func freshKey(_ source: SourceName, _ label: String) -> String? {
+        keys["\(source.rawValue)|\(label)"]
     }
 
     /// The customer_id of the template row of `source`.
