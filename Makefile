@@ -5,6 +5,7 @@
 #   make test SCRATCH=.build-me    use another build folder (parallel checkouts)
 #   make lint-deploy               Kubernetes, Dockerfile, Compose, scripts, Airflow DAG checked by real tools
 #   make airflow-check             (optional, slow) the DAG imported and run by Apache Airflow 3
+#   make fuzz FUZZ_SECONDS=60      libFuzzer on the COPY decoder, rules and pipeline files
 
 SWIFT ?= swift
 CUSTOMERS ?= 50000
@@ -18,7 +19,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check clean
+.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check fuzz clean
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -52,6 +53,7 @@ superset-bundle:
 # Optional, not in CI (installs Superset 6.1 from PyPI): imports the bundle into a real Superset.
 bi-check:
 	bash scripts/bi-check.sh
+
 # Installs its own tools (Debian and PyPI, scripts/install-deploy-tools.sh); no Swift build.
 lint-deploy:
 	bash scripts/lint-deploy.sh
@@ -62,3 +64,23 @@ airflow-check:
 
 clean:
 	rm -rf $(SCRATCH)
+
+# Coverage-guided fuzzing (libFuzzer) of the binary COPY decoder, the rule language and the
+# pipeline-file reader, FUZZ_SECONDS each; not part of `make test`. Inputs that crash land
+# in $(FUZZ_SCRATCH)/crashes/ and become regression tests (Tests/SegflowTests/Robustness/
+# FuzzFindingsTests.swift) and seeds (Fuzz/Corpus/). -timeout=30: the machine may be shared.
+FUZZ_SECONDS ?= 60
+FUZZ_SCRATCH ?= $(CURDIR)/.build-fuzz
+FUZZ_TARGETS = fuzz-copy-decoder fuzz-expression fuzz-pipeline-file
+
+fuzz: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(FUZZ_SCRATCH) $(SWIFT_FLAGS) \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	mkdir -p $(FUZZ_SCRATCH)/crashes
+	for target in $(FUZZ_TARGETS); do \
+		corpus=$${target#fuzz-}; \
+		mkdir -p $(FUZZ_SCRATCH)/corpus/$$corpus; \
+		$(FUZZ_SCRATCH)/debug/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=30 \
+			-artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$corpus- \
+			$(FUZZ_SCRATCH)/corpus/$$corpus Fuzz/Corpus/$$corpus || exit 1; \
+	done

@@ -149,15 +149,32 @@ public struct BinaryCopyRow {
         guard let value = PostgresNumeric.scaledValue(digitCount: header.count, weight: header.weight, sign: header.sign, scale: scale, digit: {
             loadBigEndian(digitsStart + 2 * $0, as: Int16.self)
         }) else {
-            throw PostgresError(code: .decoding, message: "COPY field \(field + 1): numeric is NaN or too large for \(scale) decimals")
+            throw PostgresError(code: .decoding, message: "COPY field \(field + 1): numeric is NaN, infinite or too large for \(scale) decimals")
         }
         return value
+    }
+
+    /// Like `numericScaled`, but a value no `Int64` count of `10^-scale` can hold (NaN,
+    /// ±Infinity, too large) is `.unrepresentable` instead of an error: it is data the
+    /// caller rejects, not a broken stream. nil for NULL.
+    public func scaledNumeric(_ field: Int, scale: Int) throws -> ScaledNumeric? {
+        guard let header = try numericHeader(field) else { return nil }
+        let digitsStart = header.offset + 8
+        let value = PostgresNumeric.scaledValue(digitCount: header.count, weight: header.weight, sign: header.sign, scale: scale) {
+            loadBigEndian(digitsStart + 2 * $0, as: Int16.self)
+        }
+        return value.map(ScaledNumeric.exact) ?? .unrepresentable
     }
 
     /// A numeric column as the nearest Double; no allocation.
     public func numericDouble(_ field: Int) throws -> Double? {
         guard let header = try numericHeader(field) else { return nil }
-        if header.sign == .nan { return .nan }
+        switch header.sign {
+        case .nan: return .nan
+        case .positiveInfinity: return .infinity
+        case .negativeInfinity: return -.infinity
+        case .positive, .negative: break
+        }
         var value = 0.0
         for index in 0..<header.count {
             value += Double(loadBigEndian(header.offset + 8 + 2 * index, as: Int16.self)) * PostgresNumeric.pow10000(header.weight - index)

@@ -11,9 +11,16 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.daysSince2000 = daysSince2000
     }
 
+    /// Saturates at `-infinity` (a day before PostgreSQL's range cannot be written anyway).
     public init(daysSince1970: Int32) {
-        self.daysSince2000 = daysSince1970 - Self.unixEpochOffsetDays
+        self.daysSince2000 = daysSince1970 >= Int32.min + Self.unixEpochOffsetDays ? daysSince1970 - Self.unixEpochOffsetDays : .min
     }
+
+    /// PostgreSQL's `infinity` and `-infinity` (DATEVAL_NOEND, DATEVAL_NOBEGIN).
+    public static let infinity = PostgresDate(daysSince2000: .max)
+    public static let negativeInfinity = PostgresDate(daysSince2000: .min)
+
+    public var isFinite: Bool { daysSince2000 != .max && daysSince2000 != .min }
 
     /// A proleptic Gregorian day; nil if the month or day is out of range.
     public init?(year: Int, month: Int, day: Int) {
@@ -29,7 +36,10 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: year, month: month, day: day)
     }
 
-    public var daysSince1970: Int32 { daysSince2000 + Self.unixEpochOffsetDays }
+    /// Saturates at Int32.max: `infinity` stays the greatest day (finite days always fit).
+    public var daysSince1970: Int32 {
+        daysSince2000 <= Int32.max - Self.unixEpochOffsetDays ? daysSince2000 + Self.unixEpochOffsetDays : .max
+    }
 
     public var components: (year: Int, month: Int, day: Int) {
         Self.civilFromDays(Int(daysSince1970))
@@ -37,6 +47,8 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// ISO 8601 day, `YYYY-MM-DD`.
     public var description: String {
+        if daysSince2000 == .max { return "infinity" }
+        if daysSince2000 == .min { return "-infinity" }
         let (year, month, day) = components
         return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
     }

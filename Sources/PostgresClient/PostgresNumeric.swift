@@ -8,6 +8,9 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
         case positive = 0x0000
         case negative = 0x4000
         case nan = 0xC000
+        // PostgreSQL 14+: numeric admits ±Infinity (unconstrained numeric columns only).
+        case positiveInfinity = 0xD000
+        case negativeInfinity = 0xF000
     }
 
     /// Base-10000 digits, most significant first.
@@ -108,8 +111,16 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
 
     public var isNaN: Bool { sign == .nan }
 
+    /// Neither NaN nor ±Infinity.
+    public var isFinite: Bool { sign == .positive || sign == .negative }
+
     public var description: String {
-        if sign == .nan { return "NaN" }
+        switch sign {
+        case .nan: return "NaN"
+        case .positiveInfinity: return "Infinity"
+        case .negativeInfinity: return "-Infinity"
+        case .positive, .negative: break
+        }
         var result = sign == .negative ? "-" : ""
         // Integer part.
         if weight < 0 || digits.isEmpty {
@@ -136,7 +147,12 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
 
     /// The nearest Double.
     public var doubleValue: Double {
-        if sign == .nan { return .nan }
+        switch sign {
+        case .nan: return .nan
+        case .positiveInfinity: return .infinity
+        case .negativeInfinity: return -.infinity
+        case .positive, .negative: break
+        }
         var value = 0.0
         for (index, digit) in digits.enumerated() {
             value += Double(digit) * Self.pow10000(Int(weight) - index)
@@ -145,14 +161,14 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
     }
 
     /// The value times `10^scale`, rounded half away from zero (as PostgreSQL's `round`);
-    /// nil for NaN or on overflow. `scale` is 0...4.
+    /// nil for NaN, ±Infinity or on overflow. `scale` is 0...4.
     public func scaled(to scale: Int) -> Int64? {
         Self.scaledValue(digitCount: digits.count, weight: Int(weight), sign: sign, scale: scale) { digits[$0] }
     }
 
     /// The shared integer conversion, also used on digits still in a COPY buffer.
     static func scaledValue(digitCount: Int, weight: Int, sign: Sign, scale: Int, digit: (Int) -> Int16) -> Int64? {
-        guard sign != .nan, (0...4).contains(scale) else { return nil }
+        guard sign == .positive || sign == .negative, (0...4).contains(scale) else { return nil }
         // Value in units of 10^-4, truncated, plus the next base-10000 digit for rounding.
         var units: Int64 = 0
         var roundingDigit: Int64 = 0
@@ -172,11 +188,13 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
         let dropFactor = Int64(powerOfTen(4 - scale))
         var result = units / dropFactor
         let dropped = units % dropFactor
-        if scale == 4 {
-            if roundingDigit >= 5_000 { result += 1 }
-        } else if dropped * 2 >= dropFactor {
+        // Rounding up can itself overflow (a value just below Int64.max units).
+        if (scale == 4 && roundingDigit >= 5_000) || (scale < 4 && dropped * 2 >= dropFactor) {
+            guard result < Int64.max else { return nil }
             result += 1
         }
+        // Malformed digits (outside 0...9999) can reach Int64.min, which has no negation.
+        guard sign == .positive || result != .min else { return nil }
         return sign == .negative ? -result : result
     }
 
@@ -198,7 +216,8 @@ public struct PostgresNumeric: Hashable, Sendable, CustomStringConvertible, Loss
 
     static func pad4(_ value: Int) -> String {
         let text = String(value)
-        return String(repeating: "0", count: 4 - text.count) + text
+        // max(0, …): a malformed digit from the wire (> 9999 or < 0) is printed as it is.
+        return String(repeating: "0", count: max(0, 4 - text.count)) + text
     }
 }
 

@@ -11,6 +11,14 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
         self.microsecondsSince2000 = microsecondsSince2000
     }
 
+    /// PostgreSQL's `infinity` and `-infinity` (DT_NOEND, DT_NOBEGIN).
+    public static let infinity = PostgresTimestamp(microsecondsSince2000: .max)
+    public static let negativeInfinity = PostgresTimestamp(microsecondsSince2000: .min)
+
+    /// Neither `infinity` nor `-infinity`: differences and local days of finite values
+    /// cannot overflow (PostgreSQL's range is 4713 BC … 294276 AD).
+    public var isFinite: Bool { microsecondsSince2000 != .max && microsecondsSince2000 != .min }
+
     public init(secondsSince1970: Int64) {
         self.microsecondsSince2000 = (secondsSince1970 - Self.unixEpochOffsetSeconds) * Self.microsecondsPerSecond
     }
@@ -31,7 +39,8 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
 
     /// The local day at a fixed UTC offset (seconds east of UTC).
     public func date(utcOffsetSeconds: Int) -> PostgresDate {
-        let shifted = microsecondsSince2000 + Int64(utcOffsetSeconds) * Self.microsecondsPerSecond
+        let (shifted, overflow) = microsecondsSince2000.addingReportingOverflow(Int64(utcOffsetSeconds) * Self.microsecondsPerSecond)
+        if overflow { return utcDate }
         return PostgresDate(daysSince2000: Int32(Self.floorDiv(shifted, Self.microsecondsPerDay)))
     }
 
@@ -45,8 +54,12 @@ public struct PostgresTimestamp: Hashable, Comparable, Sendable, CustomStringCon
 
     /// ISO 8601 in UTC with microseconds, as PostgreSQL accepts it: `2024-03-01 12:00:00.000001+00`.
     public var description: String {
+        if microsecondsSince2000 == .max { return "infinity" }
+        if microsecondsSince2000 == .min { return "-infinity" }
         let day = utcDate
-        var micros = microsecondsSince2000 - Int64(day.daysSince2000) * Self.microsecondsPerDay
+        // The time of day by remainder, not by `day * µs per day`, which overflows near Int64.min.
+        var micros = microsecondsSince2000 % Self.microsecondsPerDay
+        if micros < 0 { micros += Self.microsecondsPerDay }
         let hour = micros / 3_600_000_000
         micros -= hour * 3_600_000_000
         let minute = micros / 60_000_000

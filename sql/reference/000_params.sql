@@ -41,12 +41,22 @@
 drop schema if exists segflow_reference cascade;
 create schema segflow_reference;
 
+-- Case mapping of A-Z only, whatever the database's locale, as the engine's
+-- (TextNormalization): lower()/upper() under collation "C".
+create function segflow_reference.lower_ascii(value text) returns text
+language sql immutable parallel safe
+return lower(value collate "C");
+
+create function segflow_reference.upper_ascii(value text) returns text
+language sql immutable parallel safe
+return upper(value collate "C");
+
 create table segflow_reference.params as
 with settings as (
     select
         current_setting('segflow.as_of')::date                       as as_of,
         btrim(current_setting('segflow.timezone'))                    as timezone,
-        upper(btrim(current_setting('segflow.base_currency')))        as base_currency,
+        segflow_reference.upper_ascii(btrim(current_setting('segflow.base_currency')))        as base_currency,
         current_setting('segflow.max_order_total')::numeric           as max_order_total,
         current_setting('segflow.valid_statuses')                     as valid_statuses,
         coalesce(current_setting('segflow.test_emails', true), '')    as test_emails,
@@ -59,15 +69,15 @@ lists as (
     select
         settings.*,
         array(
-            select lower(btrim(item)) from unnest(string_to_array(valid_statuses, ',')) as item
+            select segflow_reference.lower_ascii(btrim(item)) from unnest(string_to_array(valid_statuses, ',')) as item
             where btrim(item) <> ''
         ) as valid_status_list,
         array(
-            select lower(btrim(item)) from unnest(string_to_array(test_emails, ',')) as item
+            select segflow_reference.lower_ascii(btrim(item)) from unnest(string_to_array(test_emails, ',')) as item
             where btrim(item) <> ''
         ) as test_email_list,
         array(
-            select lower(btrim(btrim(item), '@')) from unnest(string_to_array(test_email_domains, ',')) as item
+            select segflow_reference.lower_ascii(btrim(btrim(item), '@')) from unnest(string_to_array(test_email_domains, ',')) as item
             where btrim(item) <> ''
         ) as test_email_domain_list,
         array(
@@ -102,3 +112,15 @@ analyze segflow_reference.params;
 
 comment on table segflow_reference.params is
     'The run''s parameters, read once from the segflow.* session settings.';
+
+-- An amount the engine can hold: exact to 4 decimals in int8 (docs/operations.md, "Limits").
+-- NaN, ±Infinity (numeric admits both) and larger values are not amounts (reject
+-- invalid_value); null stays null.
+create function segflow_reference.is_amount(value numeric) returns boolean
+language sql immutable parallel safe
+return trunc(value, 4) between -922337203685477.5807 and 922337203685477.5807;
+
+-- An fx rate the engine can hold: exact to 8 decimals in int8; NaN and Infinity are not.
+create function segflow_reference.is_rate(value numeric) returns boolean
+language sql immutable parallel safe
+return trunc(value, 8) between -92233720368.54775807 and 92233720368.54775807;

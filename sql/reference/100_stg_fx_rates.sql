@@ -2,7 +2,8 @@
 --
 -- Rules (docs/semantics.md, fx_rates), in this order:
 --   day or currency null                 reject  missing_key
---   rate null, not positive or NaN       reject  invalid_value
+--   rate null, not positive, NaN or      reject  invalid_value
+--   not a rate (is_rate); day ±infinity
 --   several valid rows per (day,         keep the greatest rate, reject  duplicate
 --   currency)
 -- Currency trimmed and upper-cased. Rows for the base currency are kept but never used:
@@ -23,7 +24,7 @@ create view segflow_reference.src_fx_rates as
 select
     r.ctid                                      as source_row,
     r.day,
-    nullif(upper(btrim(r.currency::text)), '') as currency,
+    nullif(segflow_reference.upper_ascii(btrim(r.currency::text)), '') as currency,
     r.rate_to_base                              as rate
 from shop.fx_rates as r
 -- offset 0 keeps the view a subquery, so each normalised column is computed once per
@@ -34,7 +35,7 @@ create unlogged table segflow_reference.base_fx_rates_duplicates as
 with valid_rows as (
     select *
     from segflow_reference.src_fx_rates
-    where day is not null and currency is not null and rate > 0 and rate <> 'NaN'
+    where day is not null and currency is not null and rate > 0 and segflow_reference.is_rate(rate) and isfinite(day)
 ),
 
 duplicate_keys as (
@@ -60,7 +61,7 @@ select
     s.rate,
     case
         when s.day is null or s.currency is null then 'missing_key'
-        when s.rate is null or s.rate <= 0 or s.rate = 'NaN' then 'invalid_value'
+        when s.rate is null or s.rate <= 0 or not segflow_reference.is_rate(s.rate) or not isfinite(s.day) then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
     end as reject_reason
 from segflow_reference.src_fx_rates as s

@@ -12,6 +12,7 @@ with currencies as (
     from segflow_reference.stg_fx_rates as r
     cross join segflow_reference.params as p
     where r.currency <> p.base_currency
+      and r.day <= p.as_of  -- later rates change no day of the calendar (and may not cast to timestamp)
     group by r.currency
 ),
 

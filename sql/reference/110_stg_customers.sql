@@ -5,6 +5,7 @@
 --   customer_id null                   reject  missing_key
 --   created_at null                    reject  missing_value (the row cannot be placed in
 --                                      or out of the snapshot)
+--   created_at -infinity               reject  invalid_value (no place in time either)
 --   several rows per customer_id       keep the latest updated_at (ties: greater email,
 --                                      then greater created_at), reject  duplicate
 --   listed test account (id, email,    reject  test_account
@@ -24,14 +25,14 @@ create view segflow_reference.src_customers as
 select
     c.ctid                                 as source_row,
     c.customer_id,
-    lower(btrim(c.email))                  as email,
+    segflow_reference.lower_ascii(btrim(c.email))                  as email,
     c.created_at,
-    upper(btrim(c.country))                as country,
+    segflow_reference.upper_ascii(btrim(c.country))                as country,
     btrim(c.city)                          as city,
     c.birth_date,
     btrim(c.gender)                        as gender,
     c.newsletter_opt_in,
-    lower(btrim(c.acquisition_channel))    as acquisition_channel,
+    segflow_reference.lower_ascii(btrim(c.acquisition_channel))    as acquisition_channel,
     c.updated_at
 from shop.customers as c
 cross join segflow_reference.params as p
@@ -44,7 +45,7 @@ create unlogged table segflow_reference.base_customers_duplicates as
 with duplicate_keys as (
     select customer_id
     from segflow_reference.src_customers
-    where customer_id is not null and created_at is not null
+    where customer_id is not null and created_at is not null and isfinite(created_at)
     group by customer_id
     having count(*) > 1
 )
@@ -72,6 +73,7 @@ with checked as (
         case
             when s.customer_id is null then 'missing_key'
             when s.created_at is null then 'missing_value'
+            when not isfinite(s.created_at) then 'invalid_value'
             when d.rank_in_key > 1 then 'duplicate'
             when s.customer_id = any (p.test_customer_ids)
               or s.email = any (p.test_emails)

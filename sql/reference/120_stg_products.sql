@@ -3,6 +3,8 @@
 -- Rules (docs/semantics.md, products), in this order:
 --   product_id null                  reject  missing_key
 --   several rows per product_id      keep the greatest sku (code-point order), reject  duplicate
+--   list_price not an amount         reject  invalid_value (before duplicates:
+--   (is_amount: NaN, ±Infinity)      the row takes no part in them)
 --   list_price < 0                   reject  negative_amount
 -- Text is trimmed; category and product_line are lower-cased.
 -- Products have no time stamp that cuts them off: all are in every snapshot.
@@ -13,9 +15,9 @@ select
     p.product_id,
     btrim(p.sku)                     as sku,
     btrim(p.name)                    as name,
-    lower(btrim(p.category))         as category,
-    lower(btrim(p.product_line))     as product_line,
-    p.list_price,
+    segflow_reference.lower_ascii(btrim(p.category))         as category,
+    segflow_reference.lower_ascii(btrim(p.product_line))     as product_line,
+    round(p.list_price, 2) as list_price,  -- to the cent, as the engine reads it
     p.launched_at,
     p.replenish_days
 from shop.products as p
@@ -27,7 +29,7 @@ create unlogged table segflow_reference.base_products_duplicates as
 with duplicate_keys as (
     select product_id
     from segflow_reference.src_products
-    where product_id is not null
+    where product_id is not null and coalesce(segflow_reference.is_amount(list_price), true)
     group by product_id
     having count(*) > 1
 )
@@ -56,6 +58,7 @@ select
     s.replenish_days,
     case
         when s.product_id is null then 'missing_key'
+        when not coalesce(segflow_reference.is_amount(s.list_price), true) then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
         when s.list_price < 0 then 'negative_amount'
     end as reject_reason

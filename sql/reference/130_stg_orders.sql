@@ -5,6 +5,9 @@
 --   order_id null                        reject  missing_key
 --   placed_at, subtotal, discount_total  reject  missing_value
 --   or total null
+--   placed_at -infinity, or an amount    reject  invalid_value
+--   that is not one (is_amount: NaN,
+--   ±Infinity, beyond int8 cents)
 --   several rows per order_id            keep the latest updated_at (ties: greater status,
 --                                        then greater total), reject  duplicate
 --   placed_at after the run's start      reject  future_timestamp
@@ -13,10 +16,10 @@
 --   no fx rate on or before the local    reject  unknown_currency
 --   day (the base currency has rate 1)
 --   a negative amount                    reject  negative_amount
---   subtotal in base currency above      reject  absurd_amount
---   max_order_total
+--   subtotal or discount_total in base   reject  absurd_amount
+--   currency above max_order_total
 -- Status trimmed and lower-cased, currency trimmed and upper-cased, other text trimmed;
--- a null shipping_total or tax_total counts as 0.
+-- a null shipping_total or tax_total counts as 0; amounts are rounded to the cent on reading.
 -- net_revenue = round((subtotal - discount_total) * rate, 2), half away from zero.
 
 create view segflow_reference.src_orders as
@@ -27,15 +30,16 @@ select
     o.session_id,
     o.placed_at,
     (o.placed_at at time zone p.timezone)::date  as order_day,
-    lower(btrim(o.status))                       as status,
-    nullif(upper(btrim(o.currency::text)), '')   as currency,
-    o.subtotal,
-    o.discount_total,
-    coalesce(o.shipping_total, 0)                as shipping_total,
-    coalesce(o.tax_total, 0)                     as tax_total,
-    o.total,
+    segflow_reference.lower_ascii(btrim(o.status))                       as status,
+    nullif(segflow_reference.upper_ascii(btrim(o.currency::text)), '')   as currency,
+    -- Amounts to the cent, as the engine reads them (numeric(12,2) values are unchanged).
+    round(o.subtotal, 2)                         as subtotal,
+    round(o.discount_total, 2)                   as discount_total,
+    round(coalesce(o.shipping_total, 0), 2)      as shipping_total,
+    round(coalesce(o.tax_total, 0), 2)           as tax_total,
+    round(o.total, 2)                            as total,
     btrim(o.coupon_code)                         as coupon_code,
-    upper(btrim(o.shipping_country))             as shipping_country,
+    segflow_reference.upper_ascii(btrim(o.shipping_country))             as shipping_country,
     o.updated_at
 from shop.orders as o
 cross join segflow_reference.params as p
@@ -50,6 +54,8 @@ with duplicate_keys as (
     from segflow_reference.src_orders
     where order_id is not null
       and placed_at is not null and subtotal is not null and discount_total is not null and total is not null
+      and isfinite(placed_at) and segflow_reference.is_amount(subtotal) and segflow_reference.is_amount(discount_total) and segflow_reference.is_amount(total)
+      and segflow_reference.is_amount(shipping_total) and segflow_reference.is_amount(tax_total)
     group by order_id
     having count(*) > 1
 )
@@ -108,6 +114,8 @@ select
     case
         when e.order_id is null then 'missing_key'
         when e.placed_at is null or e.subtotal is null or e.discount_total is null or e.total is null then 'missing_value'
+        when not isfinite(e.placed_at) or not (segflow_reference.is_amount(e.subtotal) and segflow_reference.is_amount(e.discount_total) and segflow_reference.is_amount(e.total)
+          and segflow_reference.is_amount(e.shipping_total) and segflow_reference.is_amount(e.tax_total)) then 'invalid_value'
         when e.rank_in_key > 1 then 'duplicate'
         when e.placed_at > p.run_started_at then 'future_timestamp'
         when not e.customer_is_kept then 'orphan_customer'
@@ -115,7 +123,8 @@ select
         when e.rate is null then 'unknown_currency'
         when e.subtotal < 0 or e.discount_total < 0 or e.shipping_total < 0
           or e.tax_total < 0 or e.total < 0 then 'negative_amount'
-        when round(e.subtotal * e.rate, 2) > p.max_order_total then 'absurd_amount'
+        when round(e.subtotal * e.rate, 2) > p.max_order_total
+          or round(e.discount_total * e.rate, 2) > p.max_order_total then 'absurd_amount'
     end as reject_reason
 from enriched as e
 cross join segflow_reference.params as p;

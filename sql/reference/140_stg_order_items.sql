@@ -4,6 +4,8 @@
 --   order only placed at or after T      not in the snapshot (no row anywhere)
 --   order_id or line_no null             reject  missing_key
 --   quantity or unit_price null          reject  missing_value
+--   unit_price, list_price or discount   reject  invalid_value
+--   not an amount (is_amount)
 --   several rows per (order_id, line_no) keep the greatest product_id, reject  duplicate
 --   order not among kept orders          reject  orphan_order (also when the order was rejected)
 --   product not among kept products      reject  orphan_product
@@ -31,9 +33,10 @@ select
     i.line_no,
     i.product_id,
     i.quantity,
-    i.unit_price,
-    coalesce(i.list_price, 0)  as list_price,
-    coalesce(i.discount, 0)    as discount
+    -- Amounts to the cent, as the engine reads them (numeric(12,2) values are unchanged).
+    round(i.unit_price, 2)                 as unit_price,
+    round(coalesce(i.list_price, 0), 2)    as list_price,
+    round(coalesce(i.discount, 0), 2)      as discount
 from shop.order_items as i
 where not exists (
     select from segflow_reference.base_orders_after_cutoff as future
@@ -48,6 +51,7 @@ with duplicate_keys as (
     select order_id, line_no
     from segflow_reference.src_order_items
     where order_id is not null and line_no is not null and quantity is not null and unit_price is not null
+      and segflow_reference.is_amount(unit_price) and coalesce(segflow_reference.is_amount(list_price), true) and coalesce(segflow_reference.is_amount(discount), true)
     group by order_id, line_no
     having count(*) > 1
 )
@@ -76,6 +80,7 @@ select
     case
         when s.order_id is null or s.line_no is null then 'missing_key'
         when s.quantity is null or s.unit_price is null then 'missing_value'
+        when not (segflow_reference.is_amount(s.unit_price) and coalesce(segflow_reference.is_amount(s.list_price), true) and coalesce(segflow_reference.is_amount(s.discount), true)) then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
         when orders.order_id is null then 'orphan_order'
         when products.product_id is null then 'orphan_product'

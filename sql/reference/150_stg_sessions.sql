@@ -4,6 +4,7 @@
 --   started_at >= T                      not in the snapshot (no row anywhere)
 --   session_id null                      reject  missing_key
 --   started_at null                      reject  missing_value
+--   started_at -infinity                 reject  invalid_value
 --   several rows per session_id          keep the greatest ended_at, reject  duplicate
 --   started_at after the run's start     reject  future_timestamp
 --   page_views > 500, or > 50 within     reject  bot
@@ -23,15 +24,15 @@ select
     s.started_at,
     coalesce(s.ended_at, s.started_at)            as ended_at,
     (s.started_at at time zone p.timezone)::date  as session_day,
-    lower(btrim(s.channel))                       as channel,
-    lower(btrim(s.device))                        as device,
+    segflow_reference.lower_ascii(btrim(s.channel))                       as channel,
+    segflow_reference.lower_ascii(btrim(s.device))                        as device,
     btrim(s.landing_page)                         as landing_page,
     coalesce(s.page_views, 0)                     as page_views,
     coalesce(s.product_views, 0)                  as product_views,
     coalesce(s.category_views, 0)                 as category_views,
     coalesce(s.cart_adds, 0)                      as cart_adds,
     s.checkout_started,
-    upper(btrim(s.country))                       as country,
+    segflow_reference.upper_ascii(btrim(s.country))                       as country,
     s.cart_product_id
 from shop.sessions as s
 cross join segflow_reference.params as p
@@ -44,7 +45,7 @@ create unlogged table segflow_reference.base_sessions_duplicates as
 with duplicate_keys as (
     select session_id
     from segflow_reference.src_sessions
-    where session_id is not null and started_at is not null
+    where session_id is not null and started_at is not null and isfinite(started_at)
     group by session_id
     having count(*) > 1
 )
@@ -82,6 +83,7 @@ select
     case
         when s.session_id is null then 'missing_key'
         when s.started_at is null then 'missing_value'
+        when not isfinite(s.started_at) then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
         else r.row_reject_reason
     end as reject_reason,
@@ -97,9 +99,11 @@ cross join lateral (
     select case
         when s.session_id is null then 'missing_key'
         when s.started_at is null then 'missing_value'
+        when not isfinite(s.started_at) then 'invalid_value'
         when s.started_at > p.run_started_at then 'future_timestamp'
         when s.page_views > 500
-          or (s.page_views > 50 and s.ended_at - s.started_at < interval '60 seconds') then 'bot'
+          -- not ended_at - started_at: PostgreSQL cannot subtract an infinite ended_at
+          or (s.page_views > 50 and s.ended_at < s.started_at + interval '60 seconds') then 'bot'
         when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'
         when s.page_views < 0 or s.product_views < 0 or s.category_views < 0
           or s.cart_adds < 0 then 'negative_amount'

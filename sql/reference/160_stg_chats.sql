@@ -4,6 +4,7 @@
 --   started_at >= T                      not in the snapshot (no row anywhere)
 --   chat_id null                         reject  missing_key
 --   started_at null                      reject  missing_value
+--   started_at -infinity                 reject  invalid_value
 --   several rows per chat_id             keep the greatest ended_at, reject  duplicate
 --   started_at after the run's start     reject  future_timestamp
 --   customer_id set but not kept         reject  orphan_customer
@@ -23,13 +24,13 @@ select
     c.started_at,
     coalesce(c.ended_at, c.started_at)            as ended_at,
     (c.started_at at time zone p.timezone)::date  as chat_day,
-    lower(btrim(c.channel))                       as channel,
+    segflow_reference.lower_ascii(btrim(c.channel))                       as channel,
     coalesce(c.customer_messages, 0)              as customer_messages,
     coalesce(c.agent_messages, 0)                 as agent_messages,
     coalesce(c.questions, 0)                      as questions,
     c.sentiment,
     c.csat,
-    lower(btrim(c.topic))                         as topic,
+    segflow_reference.lower_ascii(btrim(c.topic))                         as topic,
     coalesce(c.escalated, false)                  as escalated,
     c.resolved
 from shop.chats as c
@@ -43,7 +44,7 @@ create unlogged table segflow_reference.base_chats_duplicates as
 with duplicate_keys as (
     select chat_id
     from segflow_reference.src_chats
-    where chat_id is not null and started_at is not null
+    where chat_id is not null and started_at is not null and isfinite(started_at)
     group by chat_id
     having count(*) > 1
 )
@@ -81,6 +82,7 @@ select
     case
         when s.chat_id is null then 'missing_key'
         when s.started_at is null then 'missing_value'
+        when not isfinite(s.started_at) then 'invalid_value'
         when d.rank_in_key > 1 then 'duplicate'
         when s.started_at > p.run_started_at then 'future_timestamp'
         when s.customer_id is not null and customers.customer_id is null then 'orphan_customer'

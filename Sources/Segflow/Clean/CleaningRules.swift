@@ -17,9 +17,9 @@ public struct CleaningRules: Sendable {
         maxOrderTotalCents: Int64 = 100_000_00
     ) {
         self.testCustomerIDs = testCustomerIDs
-        self.testEmails = Set(testEmails.map { TextNormalization.trimmed($0).lowercased() })
-        self.testEmailDomains = Set(testEmailDomains.map { TextNormalization.trimmed($0).lowercased() })
-        self.validStatuses = Set(validStatuses.map { $0.lowercased() })
+        self.testEmails = Set(testEmails.map { TextNormalization.lowerTrimmed($0) ?? "" })
+        self.testEmailDomains = Set(testEmailDomains.map { TextNormalization.lowerTrimmed($0) ?? "" })
+        self.validStatuses = Set(validStatuses.map(TextNormalization.lowercased))
         self.maxOrderTotalCents = maxOrderTotalCents
     }
 

@@ -10,10 +10,16 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .chats))
             return
         }
-        guard let startedAt = try row.timestamp(3)?.microsecondsSince2000 else {
+        guard let started = try row.timestamp(3) else {
             box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .chats))
             return
         }
+        // -infinity places no chat in time (infinity is after every cut-off, never read).
+        guard started.isFinite else {
+            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .chats))
+            return
+        }
+        let startedAt = started.microsecondsSince2000
         let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
         let table = chats
         let slot: Int
@@ -30,7 +36,7 @@ extension SourceCleaner {
             slot = table.count
             table.index.insert(id, Int32(slot))
             table.ids.append(id)
-            table.customerID.append(0)
+            table.customerID.append(nil)
             table.visitorKey.append(0)
             table.startedAt.append(0)
             table.endedAt.append(0)
@@ -43,7 +49,7 @@ extension SourceCleaner {
             table.agentMessages.append(0)
             table.kept.append(true)
         }
-        table.customerID[slot] = try row.int64(1) ?? 0
+        table.customerID[slot] = try row.int64(1)
         table.visitorKey[slot] = (row.withBytes(2) { StableHash.visitorKey($0) } ?? nil) ?? 0
         table.startedAt[slot] = startedAt
         table.endedAt[slot] = endedAt
@@ -70,7 +76,7 @@ extension SourceCleaner {
             let reason: String?
             if table.startedAt[slot] > runStartedAt {
                 reason = "future_timestamp"
-            } else if customerID != 0, customers.row(of: customerID) == nil {
+            } else if let customerID, customers.row(of: customerID) == nil {
                 reason = "orphan_customer"
             } else if (hasSentiment && !(sentiment >= -1 && sentiment <= 1)) || (csat != -1 && (csat < 1 || csat > 5))
                         || table.customerMessages[slot] < 0 || table.agentMessages[slot] < 0 || table.questions[slot] < 0 {
@@ -81,7 +87,7 @@ extension SourceCleaner {
             if let reason {
                 table.kept[slot] = false
                 box.log.reject(key: String(table.ids[slot]), reason: reason, raw: [
-                    .init("chat_id", String(table.ids[slot])), .init("customer_id", customerID == 0 ? nil : String(customerID)),
+                    .init("chat_id", String(table.ids[slot])), .init("customer_id", customerID.map(String.init)),
                     .init("started_at", PostgresTimestamp(microsecondsSince2000: table.startedAt[slot]).description),
                     .init("sentiment", hasSentiment ? String(sentiment) : nil), .init("csat", csat == -1 ? nil : String(csat)),
                 ])
@@ -89,7 +95,7 @@ extension SourceCleaner {
             }
             let customer: Int32
             var knownSince = Int64.min
-            if customerID != 0, let row = customers.row(of: customerID) {
+            if let customerID, let row = customers.row(of: customerID) {
                 customer = row
             } else if table.visitorKey[slot] != 0, let stitched = stitching.customer(of: table.visitorKey[slot]) {
                 customer = stitched.row
@@ -102,8 +108,8 @@ extension SourceCleaner {
                 let index = activity.slot(snapshot: snapshot, customer: customer)
                 activity.chats[index] += 1
                 if window.isRecent(localDay, days: 90) { activity.chats90[index] += 1 }
-                activity.messages[index] += table.customerMessages[slot]
-                activity.questions[index] += table.questions[slot]
+                activity.messages[index] += Int64(table.customerMessages[slot])
+                activity.questions[index] += Int64(table.questions[slot])
                 if hasSentiment {
                     activity.sentimentSum[index] += sentiment
                     activity.sentimentCount[index] += 1

@@ -10,12 +10,18 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .customers))
             return
         }
-        guard let createdAt = try row.timestamp(2)?.microsecondsSince2000 else {
+        guard let created = try row.timestamp(2) else {
             box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .customers))
             return
         }
+        // -infinity places no account in time (infinity is after every cut-off, never read).
+        guard created.isFinite else {
+            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .customers))
+            return
+        }
+        let createdAt = created.microsecondsSince2000
         let rawEmail = try row.string(1)
-        let updatedAt = try row.timestamp(9)?.microsecondsSince2000 ?? .min
+        let updatedAt = Self.orderingTime(try row.timestamp(9))
         let table = customers
         if let existing = table.index.find(id) {
             let slot = Int(existing)
@@ -29,7 +35,7 @@ extension SourceCleaner {
             box.log.rejectKept(key: String(id), reason: "duplicate", raw: [
                 .init("customer_id", String(id)), .init("email", table.rawEmail[slot]),
                 .init("created_at", PostgresTimestamp(microsecondsSince2000: table.createdAt[slot]).description),
-                .init("updated_at", table.updatedAt[slot] == .min ? nil : PostgresTimestamp(microsecondsSince2000: table.updatedAt[slot]).description),
+                .init("updated_at", Self.orderingTimeText(table.updatedAt[slot])),
             ])
             try storeCustomer(row, slot: slot, id: id, rawEmail: rawEmail, createdAt: createdAt, updatedAt: updatedAt)
         } else {
@@ -57,7 +63,8 @@ extension SourceCleaner {
         table.rawEmail[slot] = rawEmail
         table.rawCountry[slot] = try row.string(3)
         table.city[slot] = try row.string(4).map(TextNormalization.trimmed)
-        table.rawBirthDay[slot] = try row.date(5)?.daysSince1970 ?? .min
+        // ±infinity become the day sentinels `Self.birthDayText` reads back; both are repaired.
+        table.rawBirthDay[slot] = try row.date(5).map { $0.isFinite ? $0.daysSince1970 : $0.daysSince2000 > 0 ? .max : .min + 1 } ?? .min
         table.newsletter[slot] = try row.bool(7) ?? false
         table.acquisitionChannel[slot] = TextNormalization.lowerTrimmed(try row.string(8))
     }
@@ -89,7 +96,7 @@ extension SourceCleaner {
             let birth = table.rawBirthDay[slot]
             if birth != .min {
                 if birth > asOfDay || birth < limit {
-                    box.log.repair(key: String(id), reason: "invalid_birth_date", raw: [.init("birth_date", PostgresDate(daysSince1970: birth).description)])
+                    box.log.repair(key: String(id), reason: "invalid_birth_date", raw: [.init("birth_date", Self.birthDayText(birth))])
                 } else {
                     table.birthDay[slot] = birth
                 }
@@ -100,5 +107,14 @@ extension SourceCleaner {
         table.updatedAt = []
         table.rawCountry = []
         table.rawBirthDay = []
+    }
+
+    /// The raw birth day kept by `storeCustomer` as text (sentinels for ±infinity).
+    private static func birthDayText(_ day: Int32) -> String {
+        switch day {
+        case .max: "infinity"
+        case .min + 1: "-infinity"
+        default: PostgresDate(daysSince1970: day).description
+        }
     }
 }

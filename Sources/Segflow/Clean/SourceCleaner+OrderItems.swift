@@ -11,21 +11,30 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orderItems))
             return
         }
-        guard let quantity = try row.int32(3), let unit = try row.numericScaled(4, scale: 2) else {
+        let unitField = try row.scaledNumeric(4, scale: 2)
+        guard let quantity = try row.int32(3), let unitField else {
             box.log.reject(key: "\(orderID)/\(lineNo)", reason: "missing_value", raw: RawValues.render(row, source: .orderItems))
+            return
+        }
+        // NaN, ±Infinity or more than Int64 cents is no amount.
+        let listPrice = try row.scaledNumeric(5, scale: 2), discount = try row.scaledNumeric(6, scale: 2)
+        guard let unit = unitField.value, listPrice != .unrepresentable, discount != .unrepresentable else {
+            box.log.reject(key: "\(orderID)/\(lineNo)", reason: "invalid_value", raw: RawValues.render(row, source: .orderItems))
             return
         }
         let table = items
         let key = ItemTable.key(order: orderID, line: lineNo)
         if !table.seenKeys.insert(key) { table.duplicateKeys.insert(key) }
-        let productID = try row.int64(2) ?? 0
+        // A NULL product_id references no product (not even one whose id is 0); Int64.min
+        // stands for it, the lowest, as NULL sorts last among duplicates.
+        let productID = try row.int64(2)
         table.order.append(table.reference(orderID, row: orders.index.find(orderID)))
         table.lineNo.append(lineNo)
-        table.product.append(table.reference(productID, row: products.index.find(productID)))
+        table.product.append(table.reference(productID ?? .min, row: productID.flatMap { products.index.find($0) }))
         table.quantity.append(quantity)
         table.unitPriceCents.append(unit)
-        table.listPriceCents.append(try row.numericScaled(5, scale: 2) ?? 0)
-        table.discountCents.append(try row.numericScaled(6, scale: 2) ?? 0)
+        table.listPriceCents.append(listPrice?.value ?? 0)
+        table.discountCents.append(discount?.value ?? 0)
         table.netCents.append(0)
         table.kept.append(true)
     }
@@ -55,8 +64,9 @@ extension SourceCleaner {
             var candidates = (0..<table.count).filter {
                 table.duplicateKeys.contains(ItemTable.key(order: itemOrderID($0), line: table.lineNo[$0]))
             }
+            // Greatest product_id first, by swapping sides (not by negating: Int64.min has no negation).
             candidates.sort {
-                (itemOrderID($0), table.lineNo[$0], -itemProductID($0), $0) < (itemOrderID($1), table.lineNo[$1], -itemProductID($1), $1)
+                (itemOrderID($0), table.lineNo[$0], itemProductID($1), $0) < (itemOrderID($1), table.lineNo[$1], itemProductID($0), $1)
             }
             var previous: (Int64, Int32)?
             for index in candidates {
@@ -89,7 +99,8 @@ extension SourceCleaner {
                 box.log.reject(key: "\(itemOrderID(index))/\(table.lineNo[index])", reason: reason ?? "invalid_value", raw: rawItem(index))
                 continue
             }
-            let lineCents = Int64(table.quantity[index]) * table.unitPriceCents[index] - table.discountCents[index]
+            // Int128: 2147483647 × 9999999999.99 does not fit Int64; the line saturates instead.
+            let lineCents = Int64(clamping: Int128(table.quantity[index]) * Int128(table.unitPriceCents[index]) - Int128(table.discountCents[index]))
             table.netCents[index] = FxTable.convert(cents: lineCents, rateE8: orders.rateE8[Int(orderRow)])
         }
         table.groupByOrder(orderCount: orders.count)

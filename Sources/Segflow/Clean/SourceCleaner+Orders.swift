@@ -10,14 +10,22 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orders))
             return
         }
-        guard let placedAt = try row.timestamp(3)?.microsecondsSince2000,
-              let subtotal = try row.numericScaled(6, scale: 2),
-              let discount = try row.numericScaled(7, scale: 2),
-              let total = try row.numericScaled(10, scale: 2) else {
+        let placed = try row.timestamp(3)
+        let subtotalField = try row.scaledNumeric(6, scale: 2), discountField = try row.scaledNumeric(7, scale: 2)
+        let shipping = try row.scaledNumeric(8, scale: 2), tax = try row.scaledNumeric(9, scale: 2)
+        let totalField = try row.scaledNumeric(10, scale: 2)
+        guard let placed, let subtotalField, let discountField, let totalField else {
             box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .orders))
             return
         }
-        let updatedAt = try row.timestamp(12)?.microsecondsSince2000 ?? .min
+        // -infinity places no order in time; NaN, ±Infinity or more than Int64 cents is no amount.
+        guard placed.isFinite, let subtotal = subtotalField.value, let discount = discountField.value, let total = totalField.value,
+              shipping != .unrepresentable, tax != .unrepresentable else {
+            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .orders))
+            return
+        }
+        let placedAt = placed.microsecondsSince2000
+        let updatedAt = Self.orderingTime(try row.timestamp(12))
         let status = try orderStatuses.value(row, 4) { TextNormalization.lowerTrimmed($0) ?? "" }
         let table = orders
         let slot: Int
@@ -35,16 +43,16 @@ extension SourceCleaner {
             table.index.insert(id, Int32(slot))
             table.append(id: id)
         }
-        table.customerID[slot] = try row.int64(1) ?? 0
+        table.customerID[slot] = try row.int64(1)
         table.sessionID[slot] = try row.int64(2) ?? 0
         table.placedAt[slot] = placedAt
         table.updatedAt[slot] = updatedAt
         table.statusText[slot] = status
-        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.trimmed($0 ?? "").uppercased() }
+        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.uppercased(TextNormalization.trimmed($0 ?? "")) }
         table.subtotalCents[slot] = subtotal
         table.discountCents[slot] = discount
-        table.shippingCents[slot] = try row.numericScaled(8, scale: 2) ?? 0
-        table.taxCents[slot] = try row.numericScaled(9, scale: 2) ?? 0
+        table.shippingCents[slot] = shipping?.value ?? 0
+        table.taxCents[slot] = tax?.value ?? 0
         table.totalCents[slot] = total
         table.hasCoupon[slot] = !row.isNull(11)
     }
@@ -53,7 +61,7 @@ extension SourceCleaner {
         let table = orders
         func money(_ cents: Int64) -> String { PostgresNumeric(scaled: cents, scale: 2).description }
         return [
-            .init("order_id", String(table.ids[slot])), .init("customer_id", String(table.customerID[slot])),
+            .init("order_id", String(table.ids[slot])), .init("customer_id", table.customerID[slot].map(String.init)),
             .init("placed_at", PostgresTimestamp(microsecondsSince2000: table.placedAt[slot]).description),
             .init("status", table.statusText[slot]), .init("currency", table.currency[slot]),
             .init("subtotal", money(table.subtotalCents[slot])), .init("discount_total", money(table.discountCents[slot])),
@@ -70,7 +78,8 @@ extension SourceCleaner {
         for slot in 0..<table.count {
             let reason: String?
             let customerID = table.customerID[slot]
-            let customerRow = customers.row(of: customerID)
+            // A NULL customer_id matches no customer, not even one whose id is 0.
+            let customerRow = customerID.flatMap(customers.row(of:))
             let day = calendar.localDay(table.placedAt[slot])
             let rate = fx.rateE8(currency: table.currency[slot], day: day)
             if table.placedAt[slot] > runStartedAt {
@@ -84,7 +93,10 @@ extension SourceCleaner {
             } else if table.subtotalCents[slot] < 0 || table.discountCents[slot] < 0 || table.shippingCents[slot] < 0
                         || table.taxCents[slot] < 0 || table.totalCents[slot] < 0 {
                 reason = "negative_amount"
-            } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
+            } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents
+                        // A discount beyond the largest order is as absurd, and its net revenue could
+                        // reach no published total (numeric(14,2)).
+                        || FxTable.convert(cents: table.discountCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
                 reason = "absurd_amount"
             } else {
                 reason = nil
@@ -99,7 +111,8 @@ extension SourceCleaner {
             table.localDay[slot] = day
             table.rateE8[slot] = rateE8
             table.status[slot] = OrderTable.Status(table.statusText[slot])
-            table.netCents[slot] = FxTable.convert(cents: table.subtotalCents[slot] - table.discountCents[slot], rateE8: rateE8)
+            let netCents = table.subtotalCents[slot].saturatingSubtracting(table.discountCents[slot])
+            table.netCents[slot] = FxTable.convert(cents: netCents, rateE8: rateE8)
         }
         table.groupByCustomer(customerCount: customers.count)
         table.releaseCleaningColumns()
@@ -167,7 +180,7 @@ extension OrderTable {
         attributedSession.append(0)
         attributedSessionStart.append(.min)
         explicitSessionConfirmed.append(false)
-        customerID.append(0)
+        customerID.append(nil)
         currency.append("")
         shippingCents.append(0)
         taxCents.append(0)

@@ -9,6 +9,12 @@ extension SourceCleaner {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .products))
             return
         }
+        // NaN, ±Infinity or more than Int64 cents is no price.
+        let listPrice = try row.scaledNumeric(5, scale: 2)
+        guard listPrice != .unrepresentable else {
+            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .products))
+            return
+        }
         let sku = try row.string(1).map(TextNormalization.trimmed)
         let table = products
         var slot: Int
@@ -36,7 +42,7 @@ extension SourceCleaner {
         table.productLine[slot] = table.productLines.code(TextNormalization.lowerTrimmed(try row.string(4)))
         table.launchedAt[slot] = try row.timestamp(6)?.microsecondsSince2000 ?? .min
         table.replenishable[slot] = try row.int32(7) != nil
-        table.negativePrice[slot] = (try row.numericScaled(5, scale: 2) ?? 0) < 0
+        table.negativePrice[slot] = (listPrice?.value ?? 0) < 0
     }
 
     /// After all product rows: products with a negative list price are rejected.
@@ -53,12 +59,14 @@ extension SourceCleaner {
     func consumeRate(_ row: BinaryCopyRow) throws {
         let box = log(.fxRates)
         box.log.receive()
-        guard let day = try row.date(0), let currency = try row.string(1) else {
+        // A blank currency is no key either (docs/reference-sql.md, decision 11).
+        guard let day = try row.date(0), let code = try row.string(1).map({ TextNormalization.uppercased(TextNormalization.trimmed($0)) }),
+              !code.isEmpty else {
             box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .fxRates))
             return
         }
-        let code = TextNormalization.trimmed(currency).uppercased()
-        guard let rate = try rateE8(row), rate > 0 else {
+        // ±infinity is no day a rate can apply from.
+        guard day.isFinite, let rate = try rateE8(row), rate > 0 else {
             box.log.reject(key: "\(day)/\(code)", reason: "invalid_value", raw: RawValues.render(row, source: .fxRates))
             return
         }
@@ -67,7 +75,7 @@ extension SourceCleaner {
 
     /// numeric(18,8) as an integer count of 10^-8, without floating point.
     private func rateE8(_ row: BinaryCopyRow) throws -> Int64? {
-        guard let numeric = try row.numeric(2), !numeric.isNaN else { return nil }
+        guard let numeric = try row.numeric(2), numeric.isFinite else { return nil }
         // Shift by 10^4 twice: scaled(to:) goes up to 4 decimals.
         let shifted = PostgresNumeric(digits: numeric.digits, weight: numeric.weight + 1, sign: numeric.sign, displayScale: numeric.displayScale)
         return shifted.scaled(to: 4)

@@ -7,10 +7,10 @@ extension SourceCleaner {
     }
 
     /// The checks of a session row itself, whatever its duplicates (docs/semantics.md).
-    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> String? {
+    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64?, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> String? {
         if startedAt > runStartedAt { return "future_timestamp" }
-        if pageViews > 500 || (pageViews > 50 && endedAt - startedAt < 60_000_000) { return "bot" }
-        if customerID != 0, customers.row(of: customerID) == nil { return "orphan_customer" }
+        if pageViews > 500 || (pageViews > 50 && endedAt.saturatingSubtracting(startedAt) < 60_000_000) { return "bot" }
+        if let customerID, customers.row(of: customerID) == nil { return "orphan_customer" }
         if pageViews < 0 || productViews < 0 || categoryViews < 0 || cartAdds < 0 { return "negative_amount" }
         return nil
     }
@@ -25,7 +25,9 @@ extension SourceCleaner {
                         anonymous: inout AnonymousSessions) throws {
         let box = log(.sessions)
         box.log.receive()
-        let startedAt = try row.timestamp(3)?.microsecondsSince2000
+        let started = try row.timestamp(3)
+        // -infinity places no session in time: not a login, rejected below.
+        let startedAt = started.flatMap { $0.isFinite ? $0.microsecondsSince2000 : nil }
         let customerID = try row.int64(2)
         let visitorKey = row.withBytes(1) { StableHash.visitorKey($0) } ?? nil
         let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
@@ -44,13 +46,14 @@ extension SourceCleaner {
             return
         }
         guard let startedAt else {
-            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .sessions))
+            let reason = started == nil ? "missing_value" : "invalid_value"
+            box.log.reject(key: String(id), reason: reason, raw: RawValues.render(row, source: .sessions))
             return
         }
         let session = SessionJoin.Session(
             id: id,
             visitorKey: visitorKey ?? 0,
-            customerID: customerID ?? 0,
+            customerID: customerID,
             startedAt: startedAt,
             endedAt: endedAt ?? startedAt,
             channel: try sessionChannels.value(row, 5) { join.activity.channelCode(TextNormalization.lowerTrimmed($0)) },
@@ -63,7 +66,7 @@ extension SourceCleaner {
             held.append((session, counts, RawValues.render(row, source: .sessions)))
             return
         }
-        if session.customerID == 0 {
+        if session.customerID == nil {
             if let reason = rowReason(session, counts: counts) {
                 box.log.reject(key: String(id), reason: reason, raw: RawValues.render(row, source: .sessions))
             } else if session.visitorKey != 0 {
@@ -99,9 +102,10 @@ extension SourceCleaner {
     /// After the stream: of each duplicated session id the copy with the greatest ended_at wins.
     func resolveHeldSessions(_ held: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])], join: SessionJoin) {
         let box = log(.sessions)
-        // Greatest ended_at first; exact ties keep the copy that arrived first.
+        // Greatest ended_at first; exact ties keep the copy that arrived first. (Not by
+        // negating ended_at: -infinity is Int64.min, which has no negation.)
         let sorted = held.enumerated().sorted {
-            ($0.element.0.id, -$0.element.0.endedAt, $0.offset) < ($1.element.0.id, -$1.element.0.endedAt, $1.offset)
+            ($0.element.0.id, $1.element.0.endedAt, $0.offset) < ($1.element.0.id, $0.element.0.endedAt, $1.offset)
         }
         var previous: Int64?
         for (session, counts, raw) in sorted.map(\.element) {

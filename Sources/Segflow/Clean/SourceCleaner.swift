@@ -41,6 +41,22 @@ final class SourceCleaner: @unchecked Sendable {
         self.logs = SourceName.allCases.map { QuarantineLogBox(source: $0) }
     }
 
+    /// An `updated_at` for "latest wins": NULL is Int64.min and sorts below everything,
+    /// `-infinity` just above it (the reference's `desc nulls last`), `infinity` on top.
+    static func orderingTime(_ timestamp: PostgresTimestamp?) -> Int64 {
+        guard let timestamp else { return .min }
+        return max(timestamp.microsecondsSince2000, .min + 1)
+    }
+
+    /// An `orderingTime` back as a raw value: nil for NULL.
+    static func orderingTimeText(_ time: Int64) -> String? {
+        switch time {
+        case .min: nil
+        case .min + 1: PostgresTimestamp.negativeInfinity.description
+        default: PostgresTimestamp(microsecondsSince2000: time).description
+        }
+    }
+
     /// A switch, not a dictionary: this runs once per row, and hashing the enum hashes its raw String.
     func log(_ source: SourceName) -> QuarantineLogBox {
         switch source {

@@ -24,7 +24,23 @@ enum TextNormalization {
     }
 
     static func lowerTrimmed(_ text: String?) -> String? {
-        text.map { trimmed($0).lowercased() }
+        text.map { lowercased(trimmed($0)) }
+    }
+
+    /// A–Z to a–z, nothing else: the reference's `lower(… collate "C")`, the same whatever
+    /// the database's locale (Unicode case mapping would make `Ü` differ between the two).
+    static func lowercased(_ text: String) -> String {
+        mapASCII(text, from: 0x41...0x5A, by: 0x20)
+    }
+
+    /// a–z to A–Z, nothing else (`upper(… collate "C")`).
+    static func uppercased(_ text: String) -> String {
+        mapASCII(text, from: 0x61...0x7A, by: -0x20)
+    }
+
+    private static func mapASCII(_ text: String, from range: ClosedRange<UInt8>, by offset: Int) -> String {
+        guard text.utf8.contains(where: range.contains) else { return text }
+        return String(decoding: text.utf8.map { range.contains($0) ? UInt8(Int($0) + offset) : $0 }, as: UTF8.self)
     }
 
     /// `^[^@\s]+@[^@\s]+\.[^@\s]+$`
@@ -59,7 +75,7 @@ enum TextNormalization {
     /// An ISO 3166-1 alpha-2 code from a raw value: trimmed, upper-cased, known English
     /// names mapped; nil when it is none of these.
     static func countryCode(_ raw: String) -> String? {
-        let upper = trimmed(raw).uppercased()
+        let upper = uppercased(trimmed(raw))
         if upper.count == 2, upper.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) {
             return upper
         }

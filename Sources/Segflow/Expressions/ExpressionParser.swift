@@ -6,6 +6,13 @@ import PostgresClient
 public struct ExpressionParser {
     private var tokens: [Token]
     private var position = 0
+    /// Nesting of the expression being parsed (parentheses, operators, arguments), so that a
+    /// hostile rule fails here instead of overflowing the stack of every recursive pass.
+    private var depth = 0
+
+    /// The deepest nesting a rule may have: operators and parentheses in a chain count one
+    /// level each (`a or b or c` is 3 levels). docs/operations.md, "Limits".
+    public static let maximumDepth = 200
 
     private static let notPrecedence = 3
     private static let comparisonPrecedence = 4
@@ -86,11 +93,25 @@ public struct ExpressionParser {
         }
     }
 
+    /// Enters one level of nesting at `location`; the caller leaves it with `depth -= 1`.
+    private mutating func descend(at location: SourceLocation) throws(ExpressionError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw ExpressionError("expression nested too deeply (more than \(Self.maximumDepth) levels of parentheses and operators)",
+                                  at: location)
+        }
+    }
+
     private mutating func parseExpression(minimumPrecedence: Int) throws(ExpressionError) -> Expression {
+        try descend(at: current.location)
+        let entryDepth = depth
+        defer { depth = entryDepth - 1 }
         var left = try parsePrefix()
         var comparedAlready = false
         while let (precedence, op) = infix(), precedence >= minimumPrecedence {
             let operatorToken = current
+            // Each operator of a left-associative chain deepens the tree by one.
+            try descend(at: operatorToken.location)
             if precedence == Self.comparisonPrecedence {
                 // SQL comparisons do not chain: `1 < x < 3` is a mistake, not (1 < x) < 3.
                 if comparedAlready {

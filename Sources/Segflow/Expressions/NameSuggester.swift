@@ -4,8 +4,11 @@ enum NameSuggester {
     static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, name.count / 3))
         var best: (distance: Int, name: String)?
+        let lowered = name.lowercased(), length = lowered.unicodeScalars.count
         for candidate in candidates {
-            let distance = editDistance(name.lowercased(), candidate.lowercased())
+            // The distance is at least the difference in length: most candidates need no table.
+            guard abs(candidate.unicodeScalars.count - length) <= limit else { continue }
+            let distance = editDistance(lowered, candidate.lowercased())
             guard distance <= limit else { continue }
             if let current = best, current.distance < distance || (current.distance == distance && current.name <= candidate) {
                 continue

@@ -94,12 +94,13 @@ struct FeatureBuilder {
             frequency += 1
             let net = orders.netCents[order]
             let day = orders.localDay[order]
-            monetary += net
-            if window.isRecent(day, days: 30) { orders30 += 1; monetary30 += net }
-            if window.isRecent(day, days: 90) { orders90 += 1; monetary90 += net }
-            if window.isRecent(day, days: 365) { orders365 += 1; monetary365 += net }
+            // Saturating: amounts are only as bounded as numeric(12,2) × rate (docs/operations.md, "Limits").
+            monetary.saturatingAdd(net)
+            if window.isRecent(day, days: 30) { orders30 += 1; monetary30.saturatingAdd(net) }
+            if window.isRecent(day, days: 90) { orders90 += 1; monetary90.saturatingAdd(net) }
+            if window.isRecent(day, days: 365) { orders365 += 1; monetary365.saturatingAdd(net) }
             if scratch.purchaseDays.last == day {
-                scratch.dayRevenue[scratch.dayRevenue.count - 1] += net
+                scratch.dayRevenue[scratch.dayRevenue.count - 1].saturatingAdd(net)
             } else {
                 scratch.purchaseDays.append(day)
                 scratch.dayRevenue.append(net)
@@ -120,10 +121,10 @@ struct FeatureBuilder {
                 if products.replenishable[product] { replenishUnits += quantity }
                 let lineCode = products.productLine[product]
                 if lineCode >= 0 {
-                    scratch.lineRevenue[Int(lineCode)] += items.netCents[line]
+                    scratch.lineRevenue[Int(lineCode)].saturatingAdd(items.netCents[line])
                     scratch.lineBought[Int(lineCode)] = true
                 }
-                lineTotal += items.netCents[line]
+                lineTotal.saturatingAdd(items.netCents[line])
                 let category = products.category[product]
                 if category >= 0 { scratch.categories[Int(category)] = true }
             }
@@ -171,7 +172,7 @@ struct FeatureBuilder {
             f.set(.btydFrequency, row, Double(days.count - 1))
             f.set(.btydRecency, row, Double(last - first))
             f.set(.btydT, row, Double(D - first))
-            let repeatRevenue = scratch.dayRevenue.dropFirst().reduce(0, +)
+            let repeatRevenue = scratch.dayRevenue.dropFirst().reduce(Int64(0)) { $0.saturatingAdding($1) }
             f.set(.btydMonetaryValue, row, days.count > 1 ? Double(repeatRevenue) / (100 * Double(days.count - 1)) : 0)
             if days.count >= 2 {
                 var gaps = (1..<days.count).map { Double(days[$0] - days[$0 - 1]) }
@@ -228,7 +229,8 @@ struct FeatureBuilder {
         let chatCount = Int(chats.chats[h])
         f.set(.chats, row, Double(chatCount))
         f.set(.chats90d, row, Double(chats.chats90[h]))
-        f.set(.customerMessages, row, Double(chats.messages[h]))
+        // An int4 column: the sum saturates there (docs/operations.md, "Limits").
+        f.set(.customerMessages, row, Double(min(chats.messages[h], Int64(Int32.max))))
         f.set(.escalations, row, Double(chats.escalations[h]))
         if chatCount > 0 {
             f.set(.questionsPerChat, row, Double(chats.questions[h]) / Double(chatCount))

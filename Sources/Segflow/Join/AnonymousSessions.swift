@@ -34,7 +34,7 @@ struct AnonymousSessions {
         for index in chunks.indices {
             for held in chunks[index] {
                 body(SessionJoin.Session(
-                    id: held.id, visitorKey: held.visitorKey, customerID: 0, startedAt: held.startedAt, endedAt: held.startedAt,
+                    id: held.id, visitorKey: held.visitorKey, customerID: nil, startedAt: held.startedAt, endedAt: held.startedAt,
                     channel: held.channel, productViews: held.productViews, cartAdds: held.cartAdds, cartProductID: held.cartProductID))
             }
             chunks[index] = []

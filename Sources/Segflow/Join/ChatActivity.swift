@@ -3,8 +3,9 @@ final class ChatActivity: @unchecked Sendable {
     let customers: Int
     var chats: [Int32]
     var chats90: [Int32]
-    var messages: [Int32]
-    var questions: [Int32]
+    /// Int64: per-chat ratios divide the exact sums; `customer_messages` saturates at int4 only when published.
+    var messages: [Int64]
+    var questions: [Int64]
     var sentimentSum: [Double]
     var sentimentCount: [Int32]
     var csatSum: [Int32]

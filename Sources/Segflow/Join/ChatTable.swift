@@ -2,7 +2,7 @@
 final class ChatTable: @unchecked Sendable {
     var index = Int64Index(capacity: 1 << 12)
     var ids: [Int64] = []
-    var customerID: [Int64] = []        // 0: none
+    var customerID: [Int64?] = []       // nil: none (0 is a customer id like any other)
     var visitorKey: [Int64] = []        // 0: none
     var startedAt: [Int64] = []
     var endedAt: [Int64] = []

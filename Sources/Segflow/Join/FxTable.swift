@@ -53,15 +53,16 @@ final class FxTable: @unchecked Sendable {
         return rates[low - 1]
     }
 
-    /// `round(cents * rate, 2)` half away from zero, for rates scaled by 10^8.
+    /// `round(cents * rate, 2)` half away from zero, for rates scaled by 10^8; saturates at
+    /// the bounds of Int64 (docs/operations.md, "Limits").
     @inline(__always)
     static func convert(cents: Int64, rateE8: Int64) -> Int64 {
         let product = Int128(cents) * Int128(rateE8)
         let divisor: Int128 = 100_000_000
         let quotient = product / divisor
         let remainder = product % divisor
-        if remainder * 2 >= divisor { return Int64(quotient + 1) }
-        if remainder * 2 <= -divisor { return Int64(quotient - 1) }
-        return Int64(quotient)
+        if remainder * 2 >= divisor { return Int64(clamping: quotient + 1) }
+        if remainder * 2 <= -divisor { return Int64(clamping: quotient - 1) }
+        return Int64(clamping: quotient)
     }
 }

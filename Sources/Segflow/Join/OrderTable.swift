@@ -35,7 +35,7 @@ final class OrderTable: @unchecked Sendable {
     var attributedSessionStart: [Int64] = []
     var explicitSessionConfirmed: [Bool] = []
     /// Raw values kept until validation.
-    var customerID: [Int64] = []
+    var customerID: [Int64?] = []  // nil: NULL, which no customer matches
     var currency: [String] = []
     var shippingCents: [Int64] = []
     var taxCents: [Int64] = []

@@ -4,7 +4,7 @@ final class SessionJoin: @unchecked Sendable {
     struct Session {
         var id: Int64
         var visitorKey: Int64      // 0: none
-        var customerID: Int64      // 0: anonymous
+        var customerID: Int64?     // nil: anonymous (0 is a customer id like any other)
         var startedAt: Int64
         var endedAt: Int64
         /// `activity`'s code of the normalised channel; -1: none.
@@ -39,8 +39,8 @@ final class SessionJoin: @unchecked Sendable {
         // The session's customer, and from which instant the stitching is known.
         let customer: Int32
         var knownSince = Int64.min
-        if session.customerID != 0 {
-            guard let row = customers.row(of: session.customerID) else { return }
+        if let customerID = session.customerID {
+            guard let row = customers.row(of: customerID) else { return }
             customer = row
         } else if session.visitorKey != 0, let stitched = stitching.customer(of: session.visitorKey) {
             customer = stitched.row
@@ -84,8 +84,8 @@ final class SessionJoin: @unchecked Sendable {
             }
             guard window.isRecent(localDay, days: 90) else { continue }
             activity.sessions90[slot] += 1
-            activity.productViews90[slot] += session.productViews
-            activity.cartAdds90[slot] += session.cartAdds
+            activity.productViews90[slot].saturatingAdd(session.productViews)
+            activity.cartAdds90[slot].saturatingAdd(session.cartAdds)
             if window.isRecent(localDay, days: 30) { activity.sessions30[slot] += 1 }
             if abandoned { activity.abandoned90[slot] += 1 }
         }

@@ -17,6 +17,8 @@ public struct CleaningConfiguration: Sendable, Hashable {
 
     public static let defaultValidStatuses = ["completed", "cancelled", "refunded", "pending"]
     public static let defaultMaxOrderTotal = 100_000.0
+    /// The greatest `max_order_total`: what `numeric(14,2)` output columns hold.
+    public static let largestMaxOrderTotal = 999_999_999_999.99
 
     public var testAccounts = TestAccounts()
     /// Order statuses accepted; others are quarantined.

@@ -252,7 +252,7 @@ struct PipelineFileReader {
                     guard let email = string(item, "emails item") else { continue }
                     if email.split(separator: "@", omittingEmptySubsequences: false).count == 2, !email.hasPrefix("@"),
                        !email.hasSuffix("@") {
-                        cleaning.testAccounts.emails.append(email.lowercased())
+                        cleaning.testAccounts.emails.append(TextNormalization.lowercased(email))
                     } else {
                         issue("'\(email)' is not an e-mail address", at: item)
                     }
@@ -265,7 +265,7 @@ struct PipelineFileReader {
                     if domain.contains("@") || !domain.contains(".") {
                         issue("'\(domain)' is not a domain (write the part after '@', like test.example.com)", at: item)
                     } else {
-                        cleaning.testAccounts.emailDomains.append(domain.lowercased())
+                        cleaning.testAccounts.emailDomains.append(TextNormalization.lowercased(domain))
                     }
                 }
                 if list.sequence == nil { issue("'email_domains' must be a list", at: list, code: "wrong_type") }
@@ -285,10 +285,14 @@ struct PipelineFileReader {
             }
         }
         if let node = fields["max_order_total"]?.value, let total = number(node, "max_order_total") {
-            if total > 0 {
-                cleaning.maxOrderTotal = total
-            } else {
+            if total <= 0 {
                 issue("max_order_total must be positive", at: node)
+            } else if total > CleaningConfiguration.largestMaxOrderTotal {
+                // Beyond it, the limit in cents would not fit int8 (a crash, once) and no
+                // published total could reach it anyway.
+                issue("max_order_total must be at most 999999999999.99 (the output's money columns hold no more)", at: node)
+            } else {
+                cleaning.maxOrderTotal = total
             }
         }
         return cleaning
