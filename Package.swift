@@ -119,6 +119,14 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The subcommands and the built executable, as a user runs them.
+        .testTarget(
+            name: "SegflowCLITests",
+            dependencies: [
+                "SegflowCLI", "Segflow", "SegflowSQL", "SegflowTestSupport", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
