@@ -98,15 +98,16 @@ let package = Package(
             ],
             path: "Sources/Bench"
         ),
+        // Shared by every test target: the test cluster, the test logger, repository paths, fixtures.
         .target(
             name: "SegflowTestSupport",
-            dependencies: ["LocalPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Segflow", "LocalPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "SegflowTestSupport"]
         ),
-        .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres"]),
+        .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "SegflowTestSupport"]),
         .testTarget(
             name: "PrometheusExportTests",
             dependencies: ["PrometheusExport", .product(name: "Metrics", package: "swift-metrics")]
@@ -116,6 +117,14 @@ let package = Package(
             dependencies: [
                 "Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The subcommands and the built executable, as a user runs them.
+        .testTarget(
+            name: "SegflowCLITests",
+            dependencies: [
+                "SegflowCLI", "Segflow", "SegflowSQL", "SegflowTestSupport", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -18,14 +18,6 @@ public enum TestPostgres {
     nonisolated(unsafe) private static var started: Result<LocalPostgresCluster, any Error>?
     nonisolated(unsafe) private static var databaseCounter = 0
 
-    /// Log level from `SEGFLOW_TEST_LOG_LEVEL` (e.g. `debug` to see every command); quiet by default.
-    static var logger: Logger {
-        var logger = Logger(label: "segflow.test-postgres")
-        let level = ProcessInfo.processInfo.environment["SEGFLOW_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-        logger.logLevel = level ?? .warning
-        return logger
-    }
-
     /// The shared cluster, started on first call.
     ///
     /// Don't ``LocalPostgresCluster/stop()`` it; tests that need to stop or
@@ -36,7 +28,7 @@ public enum TestPostgres {
                 return try started.get()
             }
             // Started under the lock: concurrent first callers wait for this one start.
-            let result = Result { try LocalPostgresCluster.start(logger: logger) }
+            let result = Result { try LocalPostgresCluster.start(logger: testLogger("segflow.test-postgres")) }
             started = result
             return try result.get()
         }

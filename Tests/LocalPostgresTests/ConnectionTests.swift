@@ -1,5 +1,6 @@
 import Foundation
 import LocalPostgres
+import SegflowTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 @Suite("Connecting to a local cluster")
 struct ConnectionTests {
     @Test func psqlOverTheUnixSocketAnswersSelectOne() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
 
         let outcome = try runPsql(cluster, connection: cluster.connectionString(), sql: "select 1")
 
@@ -22,7 +23,7 @@ struct ConnectionTests {
     }
 
     @Test func serverIsTunedForThrowawayBulkLoads() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
 
         let settings = try cluster.psql("""
             select string_agg(name || '=' || current_setting(name), ',' order by name) from pg_settings
@@ -58,7 +59,7 @@ struct ConnectionTests {
     }
 
     @Test func defaultPasswordIsRandomAndWorksOverTCP() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
 
         #expect(cluster.password.count >= 32)
         let outcome = try runPsql(cluster, connection: cluster.tcpConnectionString(database: "postgres"), sql: "select 42")
@@ -67,7 +68,7 @@ struct ConnectionTests {
     }
 
     @Test func twoClustersRunAtOnceOnDifferentPorts() throws {
-        let first = try SharedCluster.get()
+        let first = try TestPostgres.cluster()
         let second = try LocalPostgresCluster.start(logger: testLogger())
         defer { second.stop() }
 
@@ -79,7 +80,7 @@ struct ConnectionTests {
     }
 
     @Test func createdDatabaseCanBeUsedAndDropped() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
 
         try cluster.createDatabase("segflow_it")
         let inside = try runPsql(cluster, connection: cluster.connectionString(database: "segflow_it"), sql: "select current_database()")
@@ -93,7 +94,7 @@ struct ConnectionTests {
     }
 
     @Test func psqlHelperReportsSQLErrorsWithTheServerMessage() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
 
         let error = #expect(throws: CommandFailedError.self) {
             try cluster.psql("select * from no_such_table")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LocalPostgres
+import SegflowTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -60,7 +61,7 @@ struct LifecycleTests {
 
     @Test(.enabled(if: geteuid() == 0, "only meaningful when the tests run as root"))
     func asRootTheServerRunsAsAnUnprivilegedAccountAndRootCanConnect() throws {
-        let cluster = try SharedCluster.get()
+        let cluster = try TestPostgres.cluster()
         let pid = try #require(cluster.serverProcessID)
         let expected = try #require(SystemAccount.lookup("postgres") ?? SystemAccount.lookup("nobody"))
 

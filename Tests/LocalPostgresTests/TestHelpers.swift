@@ -1,19 +1,11 @@
 import Foundation
 import LocalPostgres
-import Logging
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// Logs warnings only, unless SEGFLOW_TEST_LOG_LEVEL says otherwise.
-func testLogger(_ label: String = "LocalPostgresTests") -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel = ProcessInfo.processInfo.environment["SEGFLOW_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-    return logger
-}
 
 /// What an independent `psql` run printed.
 struct PsqlOutcome {
@@ -95,23 +87,4 @@ func processExists(_ pid: Int32) -> Bool {
 func ownerUID(of path: String) throws -> Int {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     return (attributes[.ownerAccountID] as? NSNumber)?.intValue ?? -1
-}
-
-/// One cluster for the tests that only read or create databases, so the suite
-/// pays for fewer `initdb` runs (1–3 s each on a busy 2-core machine).
-///
-/// Never stopped by a test: the library's `atexit` hook removes it when the
-/// test process exits, which a run can check by finding no /tmp/segflow-pg-* left.
-enum SharedCluster {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var started: Result<LocalPostgresCluster, any Error>?
-
-    static func get() throws -> LocalPostgresCluster {
-        try lock.withLock {
-            if let started { return try started.get() }
-            let result = Result { try LocalPostgresCluster.start(logger: testLogger()) }
-            started = result
-            return try result.get()
-        }
-    }
 }

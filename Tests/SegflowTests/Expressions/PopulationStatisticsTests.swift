@@ -1,3 +1,4 @@
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 
@@ -5,7 +6,7 @@ import Testing
     private let monetary = FeatureCatalog.indexByName["monetary"] ?? -1
 
     private func statistics(_ values: [Double?], _ functions: [PopulationFunction]) -> [PopulationFunction: Double?] {
-        let columns = FeatureTable.make(values.map { value in value.map { ["monetary": .number($0)] } ?? [:] })
+        let columns = FeatureTableBuilder.make(values.map { value in value.map { ["monetary": .number($0)] } ?? [:] })
         let keys = Set(functions.map { PopulationStatisticKey($0, feature: monetary) })
         let computed = PopulationStatistics.compute(keys, from: columns)
         return Dictionary(uniqueKeysWithValues: functions.map { ($0, computed.value(PopulationStatisticKey($0, feature: monetary))) })
@@ -48,7 +49,7 @@ import Testing
 
     @Test func countWorksOnTextFeatures() {
         let country = FeatureCatalog.indexByName["country"] ?? -1
-        let columns = FeatureTable.make([["country": .text("DE")], [:], ["country": .text("FR")]])
+        let columns = FeatureTableBuilder.make([["country": .text("DE")], [:], ["country": .text("FR")]])
         let key = PopulationStatisticKey(.count, feature: country)
         #expect(PopulationStatistics.compute([key], from: columns).value(key) == 2)
     }

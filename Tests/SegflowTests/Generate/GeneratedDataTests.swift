@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import Testing
 @testable import Segflow
+import SegflowTestSupport
 
 /// Checks on clean generated data (8,000 customers, seed 42).
 @Suite("Generated clean data")

@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import Testing
 @testable import Segflow
+import SegflowTestSupport
 
 /// Readers on other connections see a whole snapshot or none of it, whatever happens to
 /// the publisher. Serialized: each test loads hundreds of thousands of rows.

@@ -1,5 +1,6 @@
 import PostgresClient
 @testable import Segflow
+import SegflowTestSupport
 
 /// Two tiny snapshots whose KPIs and transitions are worked out by hand in the tests.
 ///

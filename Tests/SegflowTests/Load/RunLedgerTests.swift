@@ -2,6 +2,7 @@ import Foundation
 import PostgresClient
 import Testing
 @testable import Segflow
+import SegflowTestSupport
 
 @Suite struct RunLedgerTests {
     @Test func aSucceededRunRecordsItsStagesCountsAndFinish() throws {

@@ -1,4 +1,5 @@
 import PostgresClient
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 

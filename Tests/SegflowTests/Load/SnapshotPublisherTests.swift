@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 

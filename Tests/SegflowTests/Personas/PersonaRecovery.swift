@@ -130,8 +130,7 @@ enum PersonaRecovery {
     /// Generates `customers` with `seed` (and `dirtyRate` defective rows) into a fresh
     /// database, migrates, runs the default catalog as of the end day and scores it.
     static func run(label: String, customers: Int, seed: UInt64, dirtyRate: Double) throws -> Outcome {
-        var logger = Logger(label: "segflow.test.personas")
-        logger.logLevel = .warning
+        let logger = testLogger("segflow.test.personas")
         let database = try TestPostgres.makeDatabase(prefix: "personas")
         defer { try? database.drop() }
         let postgres = PostgresConfiguration(connectionString: database.connectionString)

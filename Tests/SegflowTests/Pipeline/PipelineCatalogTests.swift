@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Segflow
+import SegflowTestSupport
 
 @Suite struct PipelineCatalogTests {
     @Test func defaultCatalogLoadsAndValidates() throws {

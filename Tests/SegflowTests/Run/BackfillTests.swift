@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import SegflowTestSupport
 #endif
 
 @Suite struct BackfillTests {
@@ -142,7 +143,7 @@ import Glibc
         defer { holder.close() }
         #expect(try holder.advisoryLock(store.runner(try RunTestStore.pipeline()).lockKey, timeout: 0))
         let locked = try Self.runSegflow(["run", "-d", store.connectionString, "--as-of", "2026-06-30",
-                                          "--pipeline", RunTestStore.repositoryPath("pipelines/default.yml"), "--log-level", "error"])
+                                          "--pipeline", RepositoryFiles.path("pipelines/default.yml"), "--log-level", "error"])
         locked.waitUntilExit()
         #expect(locked.terminationStatus == 75)
     }

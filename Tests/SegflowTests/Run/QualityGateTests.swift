@@ -4,6 +4,7 @@ import PostgresClient
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+import SegflowTestSupport
 
 /// Each gate kind stops the run before anything is published, says which gate on which
 /// source by how much, marks the ledger row gate_failed and maps to exit 65.

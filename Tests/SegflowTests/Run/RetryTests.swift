@@ -5,6 +5,7 @@ import PostgresClient
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+import SegflowTestSupport
 
 /// A server restart during extraction is survived by retrying; a server gone for longer than
 /// --retry-for ends the run with the transient-failure error (exit 75) recorded in the ledger.

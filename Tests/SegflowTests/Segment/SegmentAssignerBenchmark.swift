@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Segflow
+import SegflowTestSupport
 
 /// Throughput check, opt-in: `SEGFLOW_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing
 /// --filter SegmentAssignerBenchmark`. Debug builds are far slower and prove nothing.

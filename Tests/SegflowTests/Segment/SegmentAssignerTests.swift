@@ -1,3 +1,4 @@
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 
@@ -47,7 +48,7 @@ import Testing
 
     private func assign(workers: Int = 1, batchSize: Int = CompiledRule.defaultBatchSize) throws -> SegmentAssignment {
         let configuration = try PipelineConfiguration.parse(yaml: Self.pipeline)
-        let columns = FeatureTable.make(Self.rows, customerIDs: [101, 102, 103, 104, 105, 106])
+        let columns = FeatureTableBuilder.make(Self.rows, customerIDs: [101, 102, 103, 104, 105, 106])
         return SegmentAssigner(configuration: configuration, workerCount: workers, batchSize: batchSize)
             .assign(columns: columns, asOf: 20_000)
     }
@@ -148,7 +149,7 @@ import Testing
             of: "      - { key: subscribers, rule: \"newsletter_opt_in\" }",
             with: segments.joined(separator: "\n"))
         let configuration = try PipelineConfiguration.parse(yaml: yaml)
-        let columns = FeatureTable.make(Self.rows)
+        let columns = FeatureTableBuilder.make(Self.rows)
         let single = SegmentAssigner(configuration: configuration, workerCount: 1).assign(columns: columns, asOf: 0)
         let parallel = SegmentAssigner(configuration: configuration, workerCount: 3, batchSize: 2)
             .assign(columns: columns, asOf: 0)
@@ -163,7 +164,7 @@ import Testing
     @Test func emptySnapshotAssignsNothing() throws {
         let configuration = try PipelineConfiguration.parse(yaml: Self.pipeline)
         let assignment = SegmentAssigner(configuration: configuration, workerCount: 3)
-            .assign(columns: FeatureTable.make([]), asOf: 0)
+            .assign(columns: FeatureTableBuilder.make([]), asOf: 0)
         #expect(assignment.membershipCount == 0)
         #expect(assignment.segmentation("location")?.segments.isEmpty == true)
     }
@@ -222,6 +223,6 @@ enum RandomSnapshot {
             row["m_score"] = .number(Double(random.below(5) + 1))
             return row
         }
-        return FeatureTable.make(rows)
+        return FeatureTableBuilder.make(rows)
     }
 }

@@ -3,6 +3,7 @@ import PostgresClient
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+import SegflowTestSupport
 
 @Suite struct RunHistoryTests {
     /// A migrated schema with a succeeded run (and its snapshot), a failed run and a running one.

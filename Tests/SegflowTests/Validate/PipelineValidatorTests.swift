@@ -7,11 +7,7 @@ import Testing
 @testable import Segflow
 
 @Suite struct PipelineValidatorTests {
-    private static var logger: Logger {
-        var logger = Logger(label: "segflow.test.validate")
-        logger.logLevel = .warning
-        return logger
-    }
+    private static var logger: Logger { testLogger("segflow.test.validate") }
 
     private func validate(_ yaml: String, database: PostgresConfiguration? = nil) throws -> PipelineValidator.Report {
         try PipelineValidator(logger: Self.logger).validate(yaml: yaml, file: "broken.yml", database: database)

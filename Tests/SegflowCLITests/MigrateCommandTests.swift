@@ -2,6 +2,7 @@ import PostgresClient
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+import SegflowTestSupport
 
 @Suite struct MigrateCommandTests {
     @Test func migrateCreatesTheSchemaRecordsARunAndIsANoOpTheSecondTime() throws {

@@ -1,31 +1,33 @@
 import Foundation
 import Logging
 import PostgresClient
-@testable import Segflow
-import SegflowTestSupport
+import Segflow
 
 /// A fresh database per test, and connections to it.
-struct LoadTestDatabase {
-    let connectionString: String
+public struct LoadTestDatabase: Sendable {
+    /// libpq connection string of the database.
+    public let connectionString: String
+
+    /// A handle on an existing database (e.g. one made by ``TestPostgres/makeDatabase(prefix:)``).
+    public init(connectionString: String) {
+        self.connectionString = connectionString
+    }
 
     /// A new empty database in the shared test cluster; `prefix` names it after the test.
-    static func make(_ prefix: String) throws -> LoadTestDatabase {
+    public static func make(_ prefix: String) throws -> LoadTestDatabase {
         LoadTestDatabase(connectionString: try TestPostgres.makeDatabase(prefix: prefix).connectionString)
     }
 
-    func connect() throws -> PostgresConnection {
+    /// A new connection to the database.
+    public func connect() throws -> PostgresConnection {
         try PostgresConnection(PostgresConfiguration(connectionString: connectionString), logger: Self.logger)
     }
 
-    /// Quiet unless SEGFLOW_TEST_LOG_LEVEL asks otherwise.
-    static var logger: Logger {
-        var logger = Logger(label: "segflow.test.load")
-        logger.logLevel = ProcessInfo.processInfo.environment["SEGFLOW_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        return logger
-    }
+    /// The logger of load tests (``testLogger(_:)``).
+    public static var logger: Logger { testLogger("segflow.test.load") }
 
     /// A database with the output schema migrated.
-    static func migrated(_ prefix: String, schema: String = "segflow") throws -> (LoadTestDatabase, PostgresConnection) {
+    public static func migrated(_ prefix: String, schema: String = "segflow") throws -> (LoadTestDatabase, PostgresConnection) {
         let database = try make(prefix)
         let connection = try database.connect()
         try SchemaMigrator(connection: connection, schema: schema, logger: logger).migrate()
@@ -35,7 +37,7 @@ struct LoadTestDatabase {
 
 extension PostgresConnection {
     /// Every row of a query as text cells, for exact comparisons.
-    func texts(_ query: PostgresQuery) throws -> [[String?]] {
+    public func texts(_ query: PostgresQuery) throws -> [[String?]] {
         let result = try execute(query)
         return result.rows.map { row in (0..<result.columnCount).map { row[$0].text } }
     }

@@ -1,53 +1,58 @@
 import Foundation
 import Logging
 import PostgresClient
-import SegflowTestSupport
-@testable import Segflow
+import Segflow
 
 /// A test database filled by `DataGenerator`.
-final class GeneratedDatabase: Sendable {
-    let database: TestDatabaseInfo
-    let report: GenerationReport
+public final class GeneratedDatabase: Sendable {
+    /// The database it was generated into.
+    public let database: TestDatabaseInfo
+    /// What the generator reported.
+    public let report: GenerationReport
 
-    var configuration: GeneratorConfiguration { report.configuration }
+    /// The generator configuration used.
+    public var configuration: GeneratorConfiguration { report.configuration }
 
     /// Generates into a fresh database of the shared test cluster.
-    init(_ configuration: GeneratorConfiguration, prefix: String = "gen") throws {
+    public init(_ configuration: GeneratorConfiguration, prefix: String = "gen") throws {
         database = try TestPostgres.makeDatabase(prefix: prefix)
         report = try Self.generate(configuration, into: database)
     }
 
+    /// Generates `configuration` into `database` (quiet, progress logged at most once a minute).
     @discardableResult
-    static func generate(_ configuration: GeneratorConfiguration, into database: TestDatabaseInfo) throws -> GenerationReport {
-        var logger = Logger(label: "segflow.test.generate")
-        logger.logLevel = .warning
+    public static func generate(_ configuration: GeneratorConfiguration, into database: TestDatabaseInfo) throws -> GenerationReport {
+        let logger = testLogger("segflow.test.generate")
         var configuration = configuration
         configuration.progressInterval = 60
         let postgres = PostgresConfiguration(connectionString: database.connectionString)
         return try DataGenerator(configuration: configuration, logger: logger).run(database: postgres)
     }
 
-    func connect() throws -> PostgresConnection {
+    /// A new connection to the database.
+    public func connect() throws -> PostgresConnection {
         try PostgresConnection(PostgresConfiguration(connectionString: database.connectionString))
     }
 
     /// The first column of the first row of `sql`, as text.
-    func value(_ sql: String) throws -> String? {
+    public func value(_ sql: String) throws -> String? {
         let connection = try connect()
         defer { connection.close() }
         return try connection.execute(PostgresQuery(unsafeSQL: sql))[0][0].string
     }
 
-    func int(_ sql: String) throws -> Int {
+    /// The first cell of `sql` as an integer (-1 if not one).
+    public func int(_ sql: String) throws -> Int {
         Int(try value(sql) ?? "") ?? -1
     }
 
-    func double(_ sql: String) throws -> Double {
+    /// The first cell of `sql` as a number (NaN if not one).
+    public func double(_ sql: String) throws -> Double {
         Double(try value(sql) ?? "") ?? .nan
     }
 
     /// All rows of `sql` as text cells.
-    func rows(_ sql: String) throws -> [[String?]] {
+    public func rows(_ sql: String) throws -> [[String?]] {
         let connection = try connect()
         defer { connection.close() }
         let result = try connection.execute(PostgresQuery(unsafeSQL: sql))
@@ -55,7 +60,7 @@ final class GeneratedDatabase: Sendable {
     }
 
     /// Every generated table, with an md5 over its rows in a canonical order.
-    func fingerprints() throws -> [String: String] {
+    public func fingerprints() throws -> [String: String] {
         let tables = ["shop.customers", "shop.products", "shop.sessions", "shop.orders", "shop.order_items", "shop.chats",
                       "shop.fx_rates", "shop_truth.customer_personas", "shop_truth.injected_defects"]
         var prints: [String: String] = [:]
@@ -67,11 +72,11 @@ final class GeneratedDatabase: Sendable {
 }
 
 /// Datasets several tests read (generated once per test process, on first use).
-enum SharedDatasets {
+public enum SharedDatasets {
     /// Clean data: 8,000 customers in blocks of 1,000.
-    static let clean = Result { try GeneratedDatabase(GeneratorConfiguration(customers: 8_000, seed: 42, workers: 2, blockSize: 1_000), prefix: "gen_clean") }
+    public static let clean = Result { try GeneratedDatabase(GeneratorConfiguration(customers: 8_000, seed: 42, workers: 2, blockSize: 1_000), prefix: "gen_clean") }
     /// Dirty data: 5,000 customers, 3 % defective rows.
-    static let dirty = Result {
+    public static let dirty = Result {
         try GeneratedDatabase(GeneratorConfiguration(customers: 5_000, seed: 7, dirtyRate: 0.03, workers: 2, blockSize: 1_000), prefix: "gen_dirty")
     }
 }

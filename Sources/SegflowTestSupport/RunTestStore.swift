@@ -2,16 +2,22 @@ import Foundation
 import LocalPostgres
 import Logging
 import PostgresClient
-@testable import Segflow
-import SegflowTestSupport
+import Segflow
 
 /// A generated store with the output schema migrated, for run and backfill tests.
-struct RunTestStore {
-    let connectionString: String
-    var configuration: PostgresConfiguration { PostgresConfiguration(connectionString: connectionString) }
+public struct RunTestStore: Sendable {
+    /// libpq connection string of the store.
+    public let connectionString: String
+
+    /// A handle on an existing store.
+    public init(connectionString: String) {
+        self.connectionString = connectionString
+    }
+    /// The store as a `PostgresConfiguration`.
+    public var configuration: PostgresConfiguration { PostgresConfiguration(connectionString: connectionString) }
 
     /// Generates `customers` into a new database of `cluster` (default: the shared test cluster).
-    static func make(_ prefix: String, customers: Int = 400, seed: UInt64 = 11, dirtyRate: Double = 0,
+    public static func make(_ prefix: String, customers: Int = 400, seed: UInt64 = 11, dirtyRate: Double = 0,
                      cluster: LocalPostgresCluster? = nil) throws -> RunTestStore {
         let connectionString: String
         if let cluster {
@@ -31,22 +37,19 @@ struct RunTestStore {
         return store
     }
 
-    static var quietLogger: Logger {
-        var logger = Logger(label: "segflow.test.run")
-        logger.logLevel = ProcessInfo.processInfo.environment["SEGFLOW_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        return logger
-    }
+    /// The logger of run tests (``testLogger(_:)``).
+    public static var quietLogger: Logger { testLogger("segflow.test.run") }
 
     /// The default pipeline with `gates` instead of its own (none by default: small stores).
-    static func pipeline(gates: [SourceName: QualityGate] = [:]) throws -> PipelineConfiguration {
-        var pipeline = try PipelineConfiguration.load(path: repositoryPath("pipelines/default.yml"))
+    public static func pipeline(gates: [SourceName: QualityGate] = [:]) throws -> PipelineConfiguration {
+        var pipeline = try PipelineConfiguration.load(path: RepositoryFiles.path("pipelines/default.yml"))
         pipeline.qualityGates = gates
         return pipeline
     }
 
     /// The default pipeline file without its quality_gates section, written to a temporary file.
-    static func pipelineFileWithoutGates() throws -> String {
-        let text = try String(contentsOfFile: repositoryPath("pipelines/default.yml"), encoding: .utf8)
+    public static func pipelineFileWithoutGates() throws -> String {
+        let text = try String(contentsOfFile: RepositoryFiles.path("pipelines/default.yml"), encoding: .utf8)
         var lines: [Substring] = []
         var skipping = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -59,35 +62,33 @@ struct RunTestStore {
         return path
     }
 
-    static func repositoryPath(_ relative: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(relative).path
-    }
-
-    func runner(_ pipeline: PipelineConfiguration, lockTimeout: Double? = 0, retryFor: Double = 0,
+    /// A runner over the store: 2 workers, no lock wait, no retries unless asked.
+    public func runner(_ pipeline: PipelineConfiguration, lockTimeout: Double? = 0, retryFor: Double = 0,
                 logger: Logger = RunTestStore.quietLogger) -> PipelineRunner {
         PipelineRunner(database: configuration, pipeline: pipeline,
                        options: .init(workers: 2, lockTimeout: lockTimeout, retryFor: retryFor), logger: logger)
     }
 
-    func connect() throws -> PostgresConnection {
+    /// A new connection to the store.
+    public func connect() throws -> PostgresConnection {
         try PostgresConnection(configuration, logger: Self.quietLogger)
     }
 
     /// Every row of `sql` as text cells.
-    func rows(_ sql: String) throws -> [[String?]] {
+    public func rows(_ sql: String) throws -> [[String?]] {
         let connection = try connect()
         defer { connection.close() }
         let result = try connection.execute(PostgresQuery(unsafeSQL: sql))
         return result.rows.map { row in (0..<result.columnCount).map { row[$0].text } }
     }
 
-    func count(_ sql: String) throws -> Int {
+    /// The first cell of `sql` as an integer (-1 if not one).
+    public func count(_ sql: String) throws -> Int {
         Int(try rows(sql).first?.first.flatMap { $0 } ?? "") ?? -1
     }
 
     /// What a reader sees of the published output, without run ids (which differ between runs).
-    func publishedFingerprint() throws -> [[String?]] {
+    public func publishedFingerprint() throws -> [[String?]] {
         try rows("""
             select 'snapshots', md5(coalesce(string_agg(concat_ws('|', as_of, config_hash, previous_as_of, customers, memberships, quarantined), E'\\n' order by as_of), '')) from segflow.snapshots
             union all
@@ -106,35 +107,5 @@ struct RunTestStore {
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
             """)
-    }
-}
-
-/// A log handler for tests: remembers messages and can act on one (restart a server when
-/// the engine has extracted its first phase).
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [(Logger.Level, String, Logger.Metadata)] = []
-    var onMessage: (String, Logger.Metadata) -> Void = { _, _ in }
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider?
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        lock.withLock { recorded.append((event.level, event.message.description, merged)) }
-        onMessage(event.message.description, merged)
-    }
-
-    func messages(_ text: String) -> [Logger.Metadata] {
-        lock.withLock { recorded.filter { $0.1 == text }.map(\.2) }
-    }
-
-    var logger: Logger {
-        Logger(label: "segflow.test.recording") { _ in self }
     }
 }
