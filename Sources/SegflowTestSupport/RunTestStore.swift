@@ -88,6 +88,8 @@ public struct RunTestStore: Sendable {
     }
 
     /// What a reader sees of the published output, without run ids (which differ between runs).
+    /// One (table, md5) row per output table, in table-name order: `union all` alone promises
+    /// no order (a parallel append under load returned the tables in another order).
     public func publishedFingerprint() throws -> [[String?]] {
         try rows("""
             select 'snapshots', md5(coalesce(string_agg(concat_ws('|', as_of, config_hash, previous_as_of, customers, memberships, quarantined), E'\\n' order by as_of), '')) from segflow.snapshots
@@ -106,6 +108,7 @@ public struct RunTestStore: Sendable {
             union all
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
+            order by 1
             """)
     }
 }
