@@ -6,6 +6,7 @@
 #   make lint-deploy               Kubernetes, Dockerfile, Compose, scripts, Airflow DAG checked by real tools
 #   make airflow-check             (optional, slow) the DAG imported and run by Apache Airflow 3
 #   make fuzz FUZZ_SECONDS=60      libFuzzer on the COPY decoder, rules and pipeline files
+#   make compare-output BASE=<rev> same published output at <rev> and HEAD (or HEAD=<rev>)?
 
 SWIFT ?= swift
 CUSTOMERS ?= 50000
@@ -19,7 +20,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check fuzz clean
+.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check fuzz compare-output clean
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -53,6 +54,12 @@ superset-bundle:
 # Optional, not in CI (installs Superset 6.1 from PyPI): imports the bundle into a real Superset.
 bi-check:
 	bash scripts/bi-check.sh
+
+# Builds both revisions (release, cached in .build-compare/), runs them on the same generated
+# stores and compares every output table; exit 0 only when identical.
+compare-output: deps
+	@test -n "$(BASE)" || { echo "usage: make compare-output BASE=<rev> [HEAD=<rev>]" >&2; exit 2; }
+	SWIFT="$(SWIFT)" bash scripts/compare-output.sh $(BASE) $(HEAD)
 
 # Installs its own tools (Debian and PyPI, scripts/install-deploy-tools.sh); no Swift build.
 lint-deploy:
