@@ -126,7 +126,7 @@ if [[ $(id -u) -eq 0 ]]; then
     chown postgres "$tmp/data" "$tmp/socket" "$tmp/logs"
     as_server=(runuser -u postgres --)
 fi
-# shellcheck disable=SC2317  # called by the EXIT trap
+# shellcheck disable=SC2317,SC2329  # called by the EXIT trap (newer shellcheck says SC2329)
 cleanup() {
     "${as_server[@]}" "$pgbin/pg_ctl" stop -D "$tmp/data" -m immediate -w >/dev/null 2>&1 || true
     if [[ ${COMPARE_KEEP:-0} == 1 ]]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
