@@ -1,3 +1,5 @@
+import Foundation
+
 /// Replaces secrets (passwords) in a message with `***`, only where a whole secret stands:
 /// not inside a longer word, so that a short or partial candidate (`p` from a URI whose
 /// password was not percent-encoded) never cuts letters out of `PostgreSQL` or `prod`.
@@ -22,6 +24,25 @@ public enum SecretMasking {
             rest = rest[rest.index(after: close)...]
         }
         return output + rest
+    }
+
+    /// Masks `password=…` pairs (libpq keyword/value, URI query) and the password of
+    /// `scheme://user:password@host` wherever they stand in free text, without knowing the
+    /// secret: the last defence for log lines and the run ledger.
+    public static func redactPasswords(_ text: String) -> String {
+        guard text.localizedCaseInsensitiveContains("password") || text.contains("://") else { return text }
+        var result = text
+        for (regex, template) in passwordPatterns {
+            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template)
+        }
+        return result
+    }
+
+    private static let passwordPatterns: [(NSRegularExpression, String)] = [
+        (#"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"#, "$1***"),
+        (#"(://[^:/@\s]*:)\S*@"#, "$1***@"), // to the last @: an unencoded password may hold @ : / #
+    ].compactMap { pattern, template in
+        (try? NSRegularExpression(pattern: pattern)).map { ($0, template) }
     }
 
     private static func maskWhole(_ secret: String, in text: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresClient
 
 /// One readable line per log record on standard error, for a terminal:
 ///
@@ -74,20 +75,8 @@ enum LogOutput {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Masks `password=…` (libpq keyword/value, URI query) and `scheme://user:password@`.
+    /// Masks `password=…` and `scheme://user:password@` (`SecretMasking.redactPasswords`).
     static func redact(_ text: String) -> String {
-        guard text.localizedCaseInsensitiveContains("password") || text.contains("://") else { return text }
-        var result = text
-        for (regex, template) in patterns {
-            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template)
-        }
-        return result
-    }
-
-    private static let patterns: [(NSRegularExpression, String)] = [
-        (#"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"#, "$1***"),
-        (#"(://[^:/@\s]*:)\S*@"#, "$1***@"), // to the last @: an unencoded password may hold @ : / #
-    ].compactMap { pattern, template in
-        (try? NSRegularExpression(pattern: pattern)).map { ($0, template) }
+        SecretMasking.redactPasswords(text)
     }
 }

@@ -175,17 +175,7 @@ public final class RunLedger {
     /// Masks `password=…` pairs and the password of `scheme://user:password@host`, and
     /// caps the length: the ledger is read by anyone with access to the dashboards.
     static func redact(_ text: String) -> String {
-        var result = text
-        let patterns = [
-            (#"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"#, "$1***"),
-            (#"(://[^:/@\s]*:)\S*@"#, "$1***@"), // to the last @: an unencoded password may hold @ : / #
-        ]
-        for (pattern, template) in patterns {
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
-            result = regex.stringByReplacingMatches(
-                in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template
-            )
-        }
+        let result = SecretMasking.redactPasswords(text)
         let limit = 8_000
         return result.count > limit ? String(result.prefix(limit)) + "…" : result
     }
