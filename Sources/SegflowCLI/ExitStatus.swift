@@ -19,7 +19,7 @@ public enum ExitStatus {
     static let discussion = """
         Exit codes: 0 ok; 2 usage or configuration error; 65 a data-quality gate failed (nothing \
         published); 75 temporary failure worth retrying (database unavailable after --retry-for, \
-        or the pipeline lock not obtained within --lock-timeout); 143 stopped by SIGTERM, 130 by SIGINT \
+        the pipeline lock not obtained within --lock-timeout, or a table lock within --table-lock-timeout); 143 stopped by SIGTERM, 130 by SIGINT \
         (running statements cancelled, the run recorded as cancelled); 1 anything else.
         """
 
