@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
+// about a tenth of the client's CPU there. Debug builds (tests) keep them.
+let exclusivityUncheckedInRelease: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "segflow",
     platforms: [.macOS(.v13)],
@@ -49,19 +55,54 @@ let package = Package(
         ),
         .executableTarget(name: "segflow-embed", path: "Sources/EmbedTool"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["segflow-embed"]),
-        // The stages, the pipeline file, the generator, the run ledger: everything but argument parsing.
+        // The library, in layers (each depends on those above it): engine -> rules -> pipeline
+        // file and publishing -> Segflow (the runs). `import Segflow` gives all of them.
+        // extract -> clean -> join -> features over the typed columnar model.
+        .target(
+            name: "SegflowEngine",
+            dependencies: ["PostgresClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: exclusivityUncheckedInRelease
+        ),
+        // The rule language and segment assignment.
+        .target(
+            name: "SegflowRules",
+            dependencies: ["SegflowEngine", "PostgresClient"],
+            swiftSettings: exclusivityUncheckedInRelease
+        ),
+        // The pipeline file: reader, validated configuration, config hash.
+        .target(
+            name: "SegflowPipelineFile",
+            dependencies: [
+                "SegflowEngine", "SegflowRules", "SegflowSQL",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: exclusivityUncheckedInRelease
+        ),
+        // Publishing: output schema and migrations, the atomic snapshot swap, KPIs, the run ledger.
+        .target(
+            name: "SegflowPublish",
+            dependencies: [
+                "SegflowEngine", "SegflowRules", "PostgresClient", "SegflowSQL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: exclusivityUncheckedInRelease
+        ),
+        // The runs: snapshot job, runner, backfill, locks, retries, validation, run metrics.
         .target(
             name: "Segflow",
             dependencies: [
-                "PostgresClient",
-                "SegflowSQL",
+                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            swiftSettings: exclusivityUncheckedInRelease
+        ),
+        // Synthetic shop data (personas, planted defects) for the CLI, tests and benchmarks; not in the library.
+        .target(
+            name: "SegflowGenerator",
+            dependencies: ["PostgresClient", "SegflowSQL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: exclusivityUncheckedInRelease
         ),
         // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
         .target(
@@ -73,6 +114,7 @@ let package = Package(
             name: "SegflowCLI",
             dependencies: [
                 "Segflow",
+                "SegflowGenerator",
                 "LocalPostgres",
                 "PostgresClient",
                 "PrometheusExport",
@@ -92,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowGenerator", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -101,7 +143,10 @@ let package = Package(
         // Shared by every test target: the test cluster, the test logger, repository paths, fixtures.
         .target(
             name: "SegflowTestSupport",
-            dependencies: ["Segflow", "LocalPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Segflow", "SegflowGenerator", "LocalPostgres", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "PostgresClientTests",
@@ -115,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "SegflowTests",
             dependencies: [
-                "Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
+                "Segflow", "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator",
+                "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
@@ -123,7 +169,8 @@ let package = Package(
         .testTarget(
             name: "SegflowCLITests",
             dependencies: [
-                "SegflowCLI", "Segflow", "SegflowSQL", "SegflowTestSupport", "PostgresClient",
+                "SegflowCLI", "Segflow", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator", "SegflowSQL",
+                "SegflowTestSupport", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import LocalPostgres
 import PostgresClient
 import Segflow
+import SegflowGenerator
 
 /// `segflow backfill` of N monthly snapshots against one `segflow run`, on the same generated
 /// store, side by side in one throwaway cluster (target: 12 snapshots ≤ 4× one run at 1M).

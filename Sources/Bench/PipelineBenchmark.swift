@@ -3,6 +3,7 @@ import Foundation
 import LocalPostgres
 import PostgresClient
 import Segflow
+import SegflowGenerator
 import SegflowSQL
 
 /// `segflow run` end to end against (a) psql merely binary-COPYing the same inputs and

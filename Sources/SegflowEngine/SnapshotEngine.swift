@@ -22,13 +22,17 @@ public struct SnapshotEngine: Sendable {
         /// Seconds a source COPY may wait for a table lock (`lock_timeout`).
         public var lockTimeout: Double
 
+        /// Long enough for a routine vacuum or index build, short enough that a forgotten
+        /// `lock table` does not hold the nightly run for hours.
+        public static let defaultTableLockTimeout: Double = 300
+
         public init(
             timeZone: TimeZone,
             baseCurrency: String,
             sources: [SourceName: SourceMapping] = [:],
             cleaning: CleaningRules = CleaningRules(),
             workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-            lockTimeout: Double = PipelineRunner.Options.defaultTableLockTimeout
+            lockTimeout: Double = Settings.defaultTableLockTimeout
         ) {
             self.lockTimeout = lockTimeout
             self.timeZone = timeZone

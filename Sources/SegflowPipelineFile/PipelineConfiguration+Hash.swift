@@ -1,4 +1,6 @@
 import Foundation
+import SegflowEngine
+import SegflowRules
 
 extension PipelineConfiguration {
     /// SHA-256 (hex) of `canonicalRendering`: equal for files that differ only in

@@ -1,3 +1,6 @@
+import SegflowEngine
+import SegflowRules
+
 /// A validated pipeline file: sources, cleaning, quality gates, output and segmentations.
 ///
 /// Build one with `load(path:)` or `parse(yaml:file:)`; both validate everything and
@@ -50,7 +53,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// Every rule of every segmentation.
-    public var rules: [RuleExpression] { segmentations.flatMap(\.rules) }
+    public var rules: [RuleExpression] { segmentations.rules }
 
     /// The population statistics the rules need, to compute once per snapshot.
     public var populationStatistics: Set<PopulationStatisticKey> {
@@ -58,11 +61,5 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// Text features read by rules or expanded as families (they get a dictionary).
-    public var textFeatures: Set<Int> {
-        var features = rules.reduce(into: Set<Int>()) { $0.formUnion($1.textFeatures) }
-        for segmentation in segmentations {
-            if case .family(let family) = segmentation.kind { features.insert(family.feature) }
-        }
-        return features
-    }
+    public var textFeatures: Set<Int> { segmentations.textFeatures }
 }

@@ -1,3 +1,5 @@
+import SegflowEngine
+import SegflowRules
 import Yams
 
 extension PipelineFileReader {

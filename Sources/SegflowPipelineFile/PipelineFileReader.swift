@@ -1,9 +1,11 @@
 import Foundation
+import SegflowEngine
+import SegflowRules
 import Yams
 
 /// Walks the composed YAML of a pipeline file, building the configuration and collecting
 /// every problem with its position instead of stopping at the first.
-struct PipelineFileReader {
+package struct PipelineFileReader {
     let file: String
     let yaml: String
     private let positions: ScalarPositionMap
@@ -127,7 +129,7 @@ struct PipelineFileReader {
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
+    package static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first,
               ("a"..."z").contains(first) || ("A"..."Z").contains(first) || first == "_"
         else { return false }

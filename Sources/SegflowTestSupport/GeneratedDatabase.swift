@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
-import Segflow
+import SegflowGenerator
 
 /// A test database filled by `DataGenerator`.
 public final class GeneratedDatabase: Sendable {

@@ -3,6 +3,7 @@ import LocalPostgres
 import Logging
 import PostgresClient
 import Segflow
+import SegflowGenerator
 
 /// A generated store with the output schema migrated, for run and backfill tests.
 public struct RunTestStore: Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import PostgresClient
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowGenerator
 
 /// Connection strings as an operator writes them, through the real binary: one libpq cannot
 /// parse is exit 2 at once (not retried for --retry-for), naming the problem without the

@@ -2,8 +2,8 @@ import Foundation
 import PostgresClient
 import SegflowTestSupport
 import Testing
-@testable import Segflow
 @testable import SegflowCLI
+@testable import SegflowGenerator
 
 @Suite("segflow generate")
 struct GenerateCommandTests {

@@ -2,7 +2,9 @@ import Foundation
 import SegflowSQL
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowGenerator
+@testable import SegflowPipelineFile
+@testable import SegflowPublish
 
 /// An installed segflow is one file: a copy of the binary alone in a folder, run with the
 /// working directory `/`, migrates, generates, validates and runs against a database with

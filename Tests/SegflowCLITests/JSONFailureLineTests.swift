@@ -2,6 +2,7 @@ import Foundation
 import SegflowTestSupport
 import Testing
 @testable import Segflow
+@testable import SegflowGenerator
 
 /// With `--log-format json` every line segflow writes to standard error is JSON, failures
 /// included (the final reason, gate breaches, pipeline file errors), at level error with an

@@ -1,8 +1,8 @@
 import PostgresClient
-import Testing
-@testable import Segflow
-@testable import SegflowCLI
 import SegflowTestSupport
+import Testing
+@testable import SegflowCLI
+@testable import SegflowPublish
 
 @Suite struct MigrateCommandTests {
     @Test func migrateCreatesTheSchemaRecordsARunAndIsANoOpTheSecondTime() throws {

@@ -2,7 +2,7 @@ import Foundation
 import PostgresClient
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowGenerator
 
 /// Runs the real `segflow` executable with connection strings that carry a password and
 /// checks that the password is in no standard output, no standard error, no ledger row

@@ -3,6 +3,9 @@ import PostgresClient
 import SegflowTestSupport
 import Testing
 @testable import Segflow
+@testable import SegflowGenerator
+@testable import SegflowPipelineFile
+@testable import SegflowPublish
 
 /// SIGTERM and SIGINT stop the real `segflow` binary politely at several stages, as an
 /// ordinary process and as PID 1 of a PID namespace (where the kernel drops a signal

@@ -1,5 +1,5 @@
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
 
 @Suite struct FeatureCatalogTests {
     @Test func featureNamesAreUniqueSnakeCase() {

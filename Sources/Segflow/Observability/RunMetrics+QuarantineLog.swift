@@ -1,3 +1,5 @@
+import SegflowEngine
+
 extension RunMetrics.SourceCounts {
     /// The counts of one source's clean stage, as the engine's summary reports them.
     public init(_ log: QuarantineLog) {

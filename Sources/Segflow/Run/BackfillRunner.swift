@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowPublish
 
 /// `segflow backfill`: the snapshots of a range of as-of days.
 ///

@@ -1,6 +1,9 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
+import SegflowPublish
 
 /// `segflow run`: one as-of snapshot from the sources to published output tables.
 ///
@@ -22,9 +25,8 @@ public struct PipelineRunner {
         /// the run gives up with exit 75 (`lock_timeout` on the extraction and publish sessions).
         public var tableLockTimeout: Double
 
-        /// Long enough for a routine vacuum or index build, short enough that a forgotten
-        /// `lock table` does not hold the nightly run for hours.
-        public static let defaultTableLockTimeout: Double = 300
+        /// The engine's (`SnapshotEngine.Settings.defaultTableLockTimeout`).
+        public static let defaultTableLockTimeout = SnapshotEngine.Settings.defaultTableLockTimeout
 
         public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, lockTimeout: Double? = 0, retryFor: Double = 600,
                     tableLockTimeout: Double = Options.defaultTableLockTimeout) {

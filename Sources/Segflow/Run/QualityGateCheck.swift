@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
 
 /// Evaluates the pipeline file's `quality_gates`, per source:
 /// - `max_quarantine_rate`: rows the clean stage rejected / rows read (repairs do not count);

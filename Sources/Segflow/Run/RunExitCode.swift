@@ -1,4 +1,7 @@
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
+import SegflowPublish
 
 /// The exit code a failure of the library's work means, shared by the run ledger
 /// (`runs.exit_code`) and the command line, so both always say the same:

@@ -1,6 +1,10 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
+import SegflowPublish
+import SegflowRules
 
 /// What `run` and `backfill` share: take the pipeline's lock, skip days already published
 /// with the same configuration (unless forced), and per batch of days check the freshness

@@ -1,5 +1,7 @@
 import Foundation
 import PostgresClient
+import SegflowPipelineFile
+import SegflowPublish
 import Yams
 
 /// Whether `run` could publish into the pipeline's output schema: an error when a newer

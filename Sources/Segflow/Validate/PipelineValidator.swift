@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
 
 /// `segflow validate`: every problem of a pipeline file and, given a database, of the
 /// source tables it maps and of its output schema, each placed at a line and column of the file.

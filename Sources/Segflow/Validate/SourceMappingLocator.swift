@@ -1,4 +1,6 @@
 import Foundation
+import SegflowEngine
+import SegflowPipelineFile
 import Yams
 
 /// Finds each source's mapping in a pipeline file's YAML with its position, so that the

@@ -1,5 +1,7 @@
 import Logging
 import PostgresClient
+import SegflowEngine
+import SegflowPipelineFile
 
 /// Checks that a source's table or query yields every canonical column the extract stage
 /// reads, with a type its COPY statement can cast (`SourceMapping.copyStatement`).

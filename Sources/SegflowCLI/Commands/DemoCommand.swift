@@ -3,6 +3,7 @@ import Foundation
 import LocalPostgres
 import PostgresClient
 import Segflow
+import SegflowGenerator
 
 /// `segflow demo`: the whole product on a throwaway PostgreSQL, in one command.
 struct DemoCommand: ParsableCommand {

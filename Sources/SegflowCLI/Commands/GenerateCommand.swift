@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostgresClient
-import Segflow
+import SegflowGenerator
 
 /// `segflow generate`: fills `shop` (and the ground truth in `shop_truth`) with synthetic data.
 struct GenerateCommand: ParsableCommand {

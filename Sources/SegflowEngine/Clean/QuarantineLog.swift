@@ -17,7 +17,7 @@ public struct QuarantineLog: Sendable {
     public var rowsKept: Int { rowsIn - rowsRejected }
 
     /// A row entered the stage.
-    mutating func receive(count: Int = 1) {
+    package mutating func receive(count: Int = 1) {
         rowsIn += count
     }
 

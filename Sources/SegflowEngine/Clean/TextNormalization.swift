@@ -1,5 +1,5 @@
 /// The text rules of the clean stage (see docs/semantics.md).
-enum TextNormalization {
+package enum TextNormalization {
     /// Trims ASCII spaces (the reference SQL's `trim`), nothing else.
     static func trimmed(_ text: String) -> String {
         // ASCII (nearly every value): bytes are characters, so trim the bytes.
@@ -29,7 +29,7 @@ enum TextNormalization {
 
     /// A–Z to a–z, nothing else: the reference's `lower(… collate "C")`, the same whatever
     /// the database's locale (Unicode case mapping would make `Ü` differ between the two).
-    static func lowercased(_ text: String) -> String {
+    package static func lowercased(_ text: String) -> String {
         mapASCII(text, from: 0x41...0x5A, by: 0x20)
     }
 

@@ -12,7 +12,7 @@ public enum SourceMapping: Sendable, Hashable {
 
     /// The relation to select from: a quoted table name or the parenthesised query. The
     /// newline ends a trailing `--` comment of the query before the wrapper goes on.
-    var fromClause: String {
+    package var fromClause: String {
         switch self {
         case .table(let name): PostgresQuery.quoteQualifiedName(name)
         case .query(let sql): "(\(sql)\n) as source"

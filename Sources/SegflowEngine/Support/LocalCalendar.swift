@@ -6,7 +6,7 @@ import PostgresClient
 /// Foundation's per-instant offset lookup is far too slow for every event, so the UTC
 /// offsets are read once over the data's span (the DST transitions) and looked up by
 /// binary search.
-struct LocalCalendar: Sendable {
+package struct LocalCalendar: Sendable {
     let timeZone: TimeZone
     /// Instants (µs since 2000) from which `offsets[i]` seconds apply, ascending.
     private let transitions: [Int64]
@@ -14,7 +14,7 @@ struct LocalCalendar: Sendable {
 
     static let microsecondsPerDay = PostgresTimestamp.microsecondsPerDay
 
-    init(timeZone: TimeZone, fromYear: Int = 1990, toYear: Int = 2060) {
+    package init(timeZone: TimeZone, fromYear: Int = 1990, toYear: Int = 2060) {
         self.timeZone = timeZone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? timeZone
@@ -69,7 +69,7 @@ struct LocalCalendar: Sendable {
     }
 
     /// The snapshot cut-off for an as-of day: the first instant of the next local day.
-    func cutoff(asOf day: PostgresDate) -> PostgresTimestamp {
+    package func cutoff(asOf day: PostgresDate) -> PostgresTimestamp {
         PostgresTimestamp(microsecondsSince2000: startOfDay(day.daysSince1970 + 1))
     }
 }

@@ -7,7 +7,7 @@ import PostgresClient
 /// `interval` seconds while `body` runs, it looks up (on a connection of its own, opened
 /// only then) which of the watched backends wait for a lock, on which relation and behind
 /// which process. The wait itself is bounded by the sessions' `lock_timeout`.
-final class LockWaitMonitor: @unchecked Sendable {
+package final class LockWaitMonitor: @unchecked Sendable {
     private let configuration: PostgresConfiguration
     private let what: String
     private let logger: Logger
@@ -26,7 +26,7 @@ final class LockWaitMonitor: @unchecked Sendable {
     }
 
     /// Runs `body` while watching `pids` (the backends `body` uses).
-    static func watching<T>(_ pids: [Int32], what: String, configuration: PostgresConfiguration, logger: Logger,
+    package static func watching<T>(_ pids: [Int32], what: String, configuration: PostgresConfiguration, logger: Logger,
                             interval: Double = 5, _ body: () throws -> T) throws -> T {
         let monitor = LockWaitMonitor(configuration: configuration, what: what, pids: pids, logger: logger, interval: interval)
         monitor.schedule()
@@ -35,7 +35,7 @@ final class LockWaitMonitor: @unchecked Sendable {
     }
 
     /// How often to look: within the timeout, so a wait is logged before the run gives up.
-    static func interval(_ lockTimeout: Double) -> Double {
+    package static func interval(_ lockTimeout: Double) -> Double {
         min(5, max(0.2, lockTimeout / 4))
     }
 

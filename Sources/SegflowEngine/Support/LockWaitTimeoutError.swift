@@ -12,7 +12,7 @@ public struct LockWaitTimeoutError: Error, CustomStringConvertible {
     }
 
     /// `error` as a lock-wait timeout when it is one (55P03), else unchanged.
-    static func wrapping(_ error: any Error, waiting: String, seconds: Double) -> any Error {
+    package static func wrapping(_ error: any Error, waiting: String, seconds: Double) -> any Error {
         guard let error = error as? PostgresError, error.sqlState == "55P03" else { return error }
         return LockWaitTimeoutError(waiting: waiting, seconds: seconds)
     }

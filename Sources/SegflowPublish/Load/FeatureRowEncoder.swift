@@ -1,4 +1,5 @@
 import PostgresClient
+import SegflowEngine
 
 /// Encodes `FeatureColumns` as `customer_features` rows for binary COPY:
 /// as_of, customer_id, then every `FeatureCatalog.all` feature in catalog order.

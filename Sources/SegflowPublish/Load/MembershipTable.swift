@@ -1,4 +1,5 @@
 import PostgresClient
+import SegflowRules
 
 /// The segments a snapshot's memberships name, each (segmentation, segment) pair once.
 ///

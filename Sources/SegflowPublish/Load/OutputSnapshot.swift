@@ -1,4 +1,6 @@
 import PostgresClient
+import SegflowEngine
+import SegflowRules
 
 /// Everything one snapshot publishes: features, segments, memberships and quarantine of one as-of day.
 ///

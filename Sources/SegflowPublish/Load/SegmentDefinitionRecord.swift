@@ -1,3 +1,5 @@
+import SegflowRules
+
 /// One segment as the pipeline defines it, stored per snapshot in `segment_definitions`.
 public struct SegmentDefinitionRecord: Sendable, Hashable {
     public var segmentationKey: String

@@ -1,4 +1,5 @@
 import PostgresClient
+import SegflowEngine
 
 /// segment_kpis, kpi_snapshots and segment_transitions of one snapshot, computed in
 /// Swift from the features and memberships the publisher holds anyway.

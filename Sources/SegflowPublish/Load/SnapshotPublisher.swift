@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
 import SegflowSQL
 
 /// Writes one snapshot into the output schema and publishes it atomically.

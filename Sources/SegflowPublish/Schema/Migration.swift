@@ -1,4 +1,5 @@
 import Foundation
+import SegflowEngine
 import SegflowSQL
 
 /// One numbered migration of the output schema: `sql/output/NNNN_name.sql`.

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// Everything rules need for one snapshot: the feature table, the as-of day, the
 /// precomputed population statistics and dictionaries of the text features rules read.
 public struct EvaluationContext: Sendable {

@@ -37,7 +37,7 @@ extension Expression: CustomStringConvertible {
     }
 
     /// Whole numbers without a fraction; others in Swift's shortest round-trip form.
-    static func render(_ value: Double) -> String {
+    package static func render(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 {
             return String(Int64(value))
         }

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// Resolves names against `FeatureCatalog` and checks types, collecting every error.
 struct ExpressionChecker {
     private(set) var errors: [ExpressionError] = []

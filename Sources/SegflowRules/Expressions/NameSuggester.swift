@@ -1,5 +1,5 @@
 /// "Did you mean …?" for misspelt names, by Levenshtein distance.
-enum NameSuggester {
+package enum NameSuggester {
     /// The closest candidate within a typo-sized distance, ties broken alphabetically.
     static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, name.count / 3))
@@ -19,7 +19,7 @@ enum NameSuggester {
     }
 
     /// " (did you mean 'x'?)" or "".
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    package static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         suggestion(for: name, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// One precomputed statistic: a function applied to a feature (by catalog index).
 public struct PopulationStatisticKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var function: PopulationFunction

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// Population statistics of one snapshot: each (function, feature) pair the pipeline's
 /// rules use, computed once over all customers' non-null values.
 public struct PopulationStatistics: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// The static type of an expression.
 public enum ValueType: String, Sendable, Hashable, CustomStringConvertible {
     case number

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// Segments generated from the values of a text feature: one per distinct value.
 public struct FamilyDefinition: Sendable, Hashable {
     /// Catalog index of the text feature.

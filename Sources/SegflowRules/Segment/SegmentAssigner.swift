@@ -1,20 +1,22 @@
 import Foundation
+import SegflowEngine
 
-/// Assigns every customer of a snapshot to segments, following a validated pipeline.
+/// Assigns every customer of a snapshot to segments, following a validated pipeline's
+/// segmentations (`init(configuration:)` takes them from a `PipelineConfiguration`).
 ///
 /// Population statistics and text dictionaries are computed once; then row partitions
 /// run in parallel on `DispatchQueue.concurrentPerform`, each evaluating compiled rules
 /// batch by batch. The result does not depend on the worker count.
 public struct SegmentAssigner: Sendable {
-    public let configuration: PipelineConfiguration
+    public let segmentations: [SegmentationDefinition]
     /// Row partitions run concurrently (1 runs inline).
     public var workerCount: Int
     public var batchSize: Int
 
-    public init(configuration: PipelineConfiguration,
+    public init(segmentations: [SegmentationDefinition],
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 batchSize: Int = CompiledRule.defaultBatchSize) {
-        self.configuration = configuration
+        self.segmentations = segmentations
         self.workerCount = max(1, workerCount)
         self.batchSize = max(1, batchSize)
     }
@@ -29,15 +31,15 @@ public struct SegmentAssigner: Sendable {
     /// Assigns segments for the snapshot in `columns` as of `asOf` (days since 1970-01-01).
     public func assign(columns: FeatureColumns, asOf: Int) -> SegmentAssignment {
         let context = EvaluationContext(
-            columns: columns, asOf: asOf, rules: configuration.rules,
-            textFeatures: configuration.textFeatures, workerCount: workerCount)
+            columns: columns, asOf: asOf, rules: segmentations.rules,
+            textFeatures: segmentations.textFeatures, workerCount: workerCount)
         return assign(context: context)
     }
 
     /// Assigns segments with an already prepared context (statistics and dictionaries).
     public func assign(context: EvaluationContext) -> SegmentAssignment {
         let rowCount = context.columns.count
-        let plans: [Plan] = configuration.segmentations.map { segmentation in
+        let plans: [Plan] = segmentations.map { segmentation in
             switch segmentation.kind {
             case .segments(let segments):
                 let rules = segments.map { CompiledRule($0.rule, context: context) }
@@ -83,7 +85,7 @@ public struct SegmentAssigner: Sendable {
 
         let perRow = shared.map { Array($0.base) }
         var results: [SegmentationResult] = []
-        for (index, segmentation) in configuration.segmentations.enumerated() {
+        for (index, segmentation) in segmentations.enumerated() {
             switch segmentation.kind {
             case .segments(let segments):
                 let resolved = segments.map {

@@ -1,8 +1,8 @@
 /// All memberships of an assignment, segmentation by segmentation, rows in order;
 /// produced lazily from the compact storage.
 public struct SegmentMemberships: Sequence, Sendable {
-    let customerIDs: [Int64]
-    let segmentations: [SegmentationResult]
+    package let customerIDs: [Int64]
+    package let segmentations: [SegmentationResult]
 
     public func makeIterator() -> Iterator {
         Iterator(customerIDs: customerIDs, segmentations: segmentations)

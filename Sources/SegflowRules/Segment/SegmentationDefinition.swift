@@ -35,3 +35,17 @@ public struct SegmentationDefinition: Sendable, Hashable {
         }
     }
 }
+
+extension Array where Element == SegmentationDefinition {
+    /// Every rule of every segmentation.
+    package var rules: [RuleExpression] { flatMap(\.rules) }
+
+    /// Text features read by rules or expanded as families (they get a dictionary).
+    package var textFeatures: Set<Int> {
+        var features = rules.reduce(into: Set<Int>()) { $0.formUnion($1.textFeatures) }
+        for segmentation in self {
+            if case .family(let family) = segmentation.kind { features.insert(family.feature) }
+        }
+        return features
+    }
+}

@@ -1,8 +1,9 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
 import Testing
+@testable import SegflowEngine
+@testable import SegflowGenerator
 
 /// Every defect the generator plants (shop_truth.injected_defects) comes out of the clean
 /// stage quarantined or repaired, with the reason its kind calls for: one check per defect kind.

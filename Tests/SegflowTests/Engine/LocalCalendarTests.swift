@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import Testing
+@testable import SegflowEngine
 
 @Suite struct LocalCalendarTests {
     let berlin = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
 import Testing
+@testable import SegflowGenerator
 
 /// The Swift engine and the plain-SQL reference (sql/reference/) must compute the same
 /// features for every customer and quarantine the same rows for the same reasons.

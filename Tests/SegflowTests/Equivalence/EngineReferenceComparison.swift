@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
 import Testing
+@testable import SegflowEngine
 
 /// Compares the Swift engine's snapshot with `segflow_reference.customer_features` and
 /// `segflow_reference.quarantine` in the same database, customer by customer.

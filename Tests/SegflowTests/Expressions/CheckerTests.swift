@@ -1,5 +1,6 @@
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowRules
 
 @Suite struct CheckerTests {
     private func errors(_ rule: String) -> [String] {

@@ -1,6 +1,5 @@
 import PostgresClient
 import Testing
-@testable import Segflow
 
 @Suite struct EvaluationTests {
     @Test func threeValuedLogicFollowsSQL() throws {

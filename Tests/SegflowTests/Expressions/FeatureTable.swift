@@ -1,5 +1,5 @@
-@testable import Segflow
 import SegflowTestSupport
+@testable import SegflowRules
 
 /// Evaluates rules on small hand-built feature tables (see `FeatureTableBuilder`).
 enum FeatureTable {

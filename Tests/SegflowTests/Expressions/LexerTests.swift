@@ -1,5 +1,5 @@
 import Testing
-@testable import Segflow
+@testable import SegflowRules
 
 @Suite struct LexerTests {
     @Test func tokensCarryLineAndColumn() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Segflow
+@testable import SegflowRules
 
 @Suite struct ParserTests {
     private func canonical(_ text: String) throws -> String {

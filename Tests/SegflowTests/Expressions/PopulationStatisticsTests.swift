@@ -1,6 +1,7 @@
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowRules
 
 @Suite struct PopulationStatisticsTests {
     private let monetary = FeatureCatalog.indexByName["monetary"] ?? -1

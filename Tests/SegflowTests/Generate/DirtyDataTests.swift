@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowGenerator
 
 /// Checks on dirty generated data (5,000 customers, 3 % defective rows).
 @Suite("Generated dirty data")

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowGenerator
 
 /// Checks on clean generated data (8,000 customers, seed 42).
 @Suite("Generated clean data")

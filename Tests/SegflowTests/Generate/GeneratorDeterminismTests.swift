@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowGenerator
 
 @Suite("Generator determinism")
 struct GeneratorDeterminismTests {

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowPublish
 
 /// Readers on other connections see a whole snapshot or none of it, whatever happens to
 /// the publisher. Serialized: each test loads hundreds of thousands of rows.

@@ -3,7 +3,7 @@ import PostgresClient
 import SegflowTestSupport
 import Testing
 import Yams
-@testable import Segflow
+@testable import SegflowPublish
 
 /// The BI layer (migration 0007): its numbers equal SQL over the base tables on a
 /// published multi-snapshot store; the shipped Metabase questions and Superset metrics

@@ -1,6 +1,7 @@
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
+@testable import SegflowPublish
+@testable import SegflowRules
 
 /// Two tiny snapshots whose KPIs and transitions are worked out by hand in the tests.
 ///

@@ -1,5 +1,7 @@
 import PostgresClient
-@testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowPublish
+@testable import SegflowRules
 
 /// A snapshot of many customers with every feature filled, for the atomicity tests and
 /// throughput measurements. `version` is stored as every customer's frequency, so a

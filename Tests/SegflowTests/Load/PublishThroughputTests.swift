@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowPublish
 
 /// Publish throughput, only when SEGFLOW_BENCH_CUSTOMERS is set (e.g. 1000000);
 /// run in release for meaningful numbers.

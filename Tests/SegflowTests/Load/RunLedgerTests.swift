@@ -1,8 +1,8 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowPublish
 
 @Suite struct RunLedgerTests {
     @Test func aSucceededRunRecordsItsStagesCountsAndFinish() throws {

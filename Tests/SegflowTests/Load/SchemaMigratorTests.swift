@@ -1,8 +1,9 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowEngine
+@testable import SegflowPublish
 
 @Suite struct SchemaMigratorTests {
     private let logger = LoadTestDatabase.logger

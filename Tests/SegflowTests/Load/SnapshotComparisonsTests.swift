@@ -1,7 +1,8 @@
 import PostgresClient
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowPublish
+@testable import SegflowRules
 
 /// The KPIs and transitions the publisher computes in Swift against the SQL of
 /// `sql/output/publish/`, which still computes the next snapshot's comparisons when an

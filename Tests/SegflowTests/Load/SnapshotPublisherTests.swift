@@ -2,7 +2,8 @@ import Foundation
 import PostgresClient
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowPublish
+@testable import SegflowRules
 
 @Suite struct SnapshotPublisherTests {
     private let logger = LoadTestDatabase.logger

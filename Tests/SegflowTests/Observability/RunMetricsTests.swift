@@ -5,6 +5,7 @@ import PrometheusExport
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
+@testable import SegflowEngine
 
 @Suite struct RunMetricsTests {
     @Test func aRecordedRunRendersEveryMetricWithItsLabels() throws {

@@ -3,6 +3,9 @@ import Logging
 import PostgresClient
 import SegflowTestSupport
 @testable import Segflow
+@testable import SegflowGenerator
+@testable import SegflowPipelineFile
+@testable import SegflowPublish
 
 /// Generates a store, runs the default catalog over it as of the generator's end day and
 /// scores the published segments against the personas the generator planted

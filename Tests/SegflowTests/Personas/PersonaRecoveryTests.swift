@@ -1,5 +1,4 @@
 import Testing
-@testable import Segflow
 
 /// The default segment catalog (`pipelines/default.yml`) against the generator's planted
 /// personas: every persona that maps to one segment (`PersonaRecovery.mappings`) is

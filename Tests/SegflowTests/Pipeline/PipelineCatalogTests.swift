@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowEngine
+@testable import SegflowPipelineFile
 
 @Suite struct PipelineCatalogTests {
     @Test func defaultCatalogLoadsAndValidates() throws {

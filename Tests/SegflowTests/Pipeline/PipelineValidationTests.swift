@@ -1,5 +1,6 @@
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowPipelineFile
 
 @Suite struct PipelineValidationTests {
     private func issues(_ yaml: String, file: String = "pipelines/x.yml") -> [String] {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
 
 /// customer_features of the reference SQL: the columns, and values computed by hand for the
 /// fixture's customers (see the comments in sql/reference/fixtures/shop_fixture.sql).

@@ -1,8 +1,9 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
 import Testing
+@testable import SegflowEngine
+@testable import SegflowGenerator
 
 /// Every value a source column's type admits is cleaned or quarantined, never a crash:
 /// for every source column, each of its type's edge values (EdgeValues) goes into a small

@@ -1,7 +1,8 @@
 import Foundation
 import PostgresClient
-@testable import Segflow
 import SegflowTestSupport
+@testable import SegflowEngine
+@testable import SegflowGenerator
 
 /// A generated store plus the edge-value matrix: for every source column and each edge
 /// value of its type, rows copied from a clean template row of the source with that one

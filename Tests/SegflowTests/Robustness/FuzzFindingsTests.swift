@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Segflow
+@testable import SegflowRules
 
 /// Inputs `make fuzz` found, kept as regression tests (the same files are in Fuzz/Corpus/).
 @Suite struct FuzzFindingsTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Segflow
+@testable import SegflowPipelineFile
 
 /// Numbers the pipeline file reader used to let through into a trapping conversion.
 @Suite struct PipelineNumberLimitTests {

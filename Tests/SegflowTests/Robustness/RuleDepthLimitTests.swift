@@ -1,5 +1,6 @@
 import Testing
-@testable import Segflow
+@testable import SegflowPipelineFile
+@testable import SegflowRules
 
 /// A rule nested beyond `ExpressionParser.maximumDepth` (12k parentheses, a 30k-term `or`
 /// chain) is a configuration error at file:line:column, not a stack overflow in `run` or

@@ -1,11 +1,13 @@
 import Foundation
 import LocalPostgres
 import Logging
-@testable import PostgresClient
+import SegflowTestSupport
 import Testing
+@testable import PostgresClient
 @testable import Segflow
 @testable import SegflowCLI
-import SegflowTestSupport
+@testable import SegflowEngine
+@testable import SegflowGenerator
 
 /// Lost connections are recognised on every transport, a published snapshot is never
 /// reported as failed, and lock waits on tables are bounded, logged and end with exit 75.

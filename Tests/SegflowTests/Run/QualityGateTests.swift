@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
 import PostgresClient
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
-import SegflowTestSupport
+@testable import SegflowEngine
+@testable import SegflowGenerator
+@testable import SegflowPipelineFile
 
 /// Each gate kind stops the run before anything is published, says which gate on which
 /// source by how much, marks the ledger row gate_failed and maps to exit 65.

@@ -2,10 +2,11 @@ import Foundation
 import LocalPostgres
 import Logging
 import PostgresClient
+import SegflowTestSupport
 import Testing
 @testable import Segflow
 @testable import SegflowCLI
-import SegflowTestSupport
+@testable import SegflowGenerator
 
 /// A server restart during extraction is survived by retrying; a server gone for longer than
 /// --retry-for ends the run with the transient-failure error (exit 75) recorded in the ledger.

@@ -1,10 +1,13 @@
 import Foundation
 import Logging
 import PostgresClient
-import Testing
-@testable import Segflow
-@testable import SegflowCLI
 import SegflowTestSupport
+import Testing
+@testable import SegflowCLI
+@testable import SegflowEngine
+@testable import SegflowGenerator
+@testable import SegflowPipelineFile
+@testable import SegflowPublish
 
 /// A source mapping cannot run SQL outside its read-only subquery, cannot move the cut-off,
 /// and a bad mapping stops `run` with exit 2 at file:line:column before the ledger is written.

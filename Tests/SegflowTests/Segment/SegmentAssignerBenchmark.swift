@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-@testable import Segflow
 import SegflowTestSupport
+import Testing
+@testable import SegflowEngine
+@testable import SegflowPipelineFile
+@testable import SegflowRules
 
 /// Throughput check, opt-in: `SEGFLOW_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing
 /// --filter SegmentAssignerBenchmark`. Debug builds are far slower and prove nothing.

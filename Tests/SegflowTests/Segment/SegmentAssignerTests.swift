@@ -1,6 +1,8 @@
 import SegflowTestSupport
 import Testing
-@testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowPipelineFile
+@testable import SegflowRules
 
 @Suite struct SegmentAssignerTests {
     private static let pipeline = """

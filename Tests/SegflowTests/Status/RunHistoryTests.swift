@@ -1,9 +1,9 @@
 import Foundation
 import PostgresClient
-import Testing
-@testable import Segflow
-@testable import SegflowCLI
 import SegflowTestSupport
+import Testing
+@testable import SegflowCLI
+@testable import SegflowPublish
 
 @Suite struct RunHistoryTests {
     /// A migrated schema with a succeeded run (and its snapshot), a failed run and a running one.

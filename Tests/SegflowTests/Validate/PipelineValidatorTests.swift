@@ -5,6 +5,8 @@ import SegflowSQL
 import SegflowTestSupport
 import Testing
 @testable import Segflow
+@testable import SegflowEngine
+@testable import SegflowPublish
 
 @Suite struct PipelineValidatorTests {
     private static var logger: Logger { testLogger("segflow.test.validate") }
