@@ -1,5 +1,6 @@
 import PostgresClient
 import Testing
+@testable import SegflowRules
 
 @Suite struct EvaluationTests {
     @Test func threeValuedLogicFollowsSQL() throws {
