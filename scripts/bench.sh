@@ -3,7 +3,9 @@
 # PostgreSQL cluster and writes BENCHMARKS.md with the machine and the date.
 # BENCH_ONLY="copy pipeline backfill" picks benchmarks; BENCH_COPY_ROWS sizes copy,
 # BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline,
-# BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill.
+# BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill;
+# BENCH_ONLY=baseline BENCH_BASELINE=<rev> times `segflow run` of <rev> and HEAD side by side
+# (scripts/compare-speed.sh; SPEED_CUSTOMERS, default 1M).
 # (The Makefile's CUSTOMERS is the demo's size and is not used here.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,6 +43,8 @@ for name in $ONLY; do
             --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
         backfill) "$bench" backfill --customers "$BACKFILL_CUSTOMERS" --snapshots "$BACKFILL_SNAPSHOTS" \
             --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
+        baseline) [[ -n ${BENCH_BASELINE:-} ]] || { echo "baseline needs BENCH_BASELINE=<rev>" >&2; exit 2; }
+            SWIFT="$SWIFT" bash scripts/compare-speed.sh "$BENCH_BASELINE" | tee "$out" ;;
         *) echo "unknown benchmark $name" >&2; rm -f "$out"; exit 2 ;;
     esac
     { echo "<!-- section: $name -->"; echo "_${stamp}_"; echo; cat "$out"; } > "$sections/$name.md"
@@ -54,7 +58,7 @@ done
     echo "Each comparison runs both sides in the same process and cluster, rounds alternating,"
     echo "so the noise of this shared machine falls on both. The cluster is a throwaway one tuned for"
     echo "bulk work (fsync off, wal_level minimal); ratios, not absolute times, are the claim."
-    for name in copy pipeline backfill; do
+    for name in copy pipeline backfill baseline; do
         if [[ -f "$sections/$name.md" ]]; then
             echo
             cat "$sections/$name.md"
