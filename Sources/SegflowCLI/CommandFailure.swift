@@ -26,13 +26,14 @@ enum CommandFailure {
 
     /// Writes a failure to standard error: `segflow: [context: ]<error>` as text (each line
     /// of a multi-line error, such as a pipeline file's problems, prefixed), or with
-    /// `--log-format json` one JSON line at level error with `msg`, `error` and `exit_code`.
+    /// `--log-format json` one JSON line at level error with `msg`, `error`, `exit_code` and,
+    /// for segflow's own errors, their stable `code` (for alerts that must not parse messages).
     private static func report(_ error: any Error, context: String?, exitCode: Int32) {
         let stop = RunStop.requested.map { "stopped by \($0.reason)" }
         if LogBootstrap.isJSON {
-            Logger(label: "segflow").error("\(stop ?? context ?? "failed")", metadata: [
-                "error": "\(error)", "exit_code": "\(exitCode)",
-            ])
+            var metadata: Logger.Metadata = ["error": "\(error)", "exit_code": "\(exitCode)"]
+            if let error = error as? any SegflowError { metadata["code"] = "\(error.code)" }
+            Logger(label: "segflow").error("\(stop ?? context ?? "failed")", metadata: metadata)
             return
         }
         let prefix = "segflow: " + ([stop, context].compactMap { $0 }.map { $0 + ": " }.joined())

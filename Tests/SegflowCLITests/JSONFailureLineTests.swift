@@ -35,6 +35,7 @@ import Testing
         #expect(last["level"] as? String == "error")
         #expect((last["error"] as? String)?.contains("quality gate failed") == true, "\(last)")
         #expect(last["exit_code"] as? String == "65")
+        #expect(last["code"] as? String == "qualityGateFailed")
     }
 
     @Test func pipelineFileErrorsAndGivingUpAreJSON() throws {
@@ -57,6 +58,7 @@ import Testing
         let last = try #require(jsonLines(gaveUp.standardError).last)
         #expect(last["level"] as? String == "error")
         #expect((last["error"] as? String)?.contains("gave up after") == true, "\(last)")
+        #expect(last["code"] as? String == "transientFailure")
     }
 
     @Test func aUsageErrorIsJSONWhenJSONWasAskedFor() throws {
