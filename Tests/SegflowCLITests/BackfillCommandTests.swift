@@ -9,11 +9,8 @@ import Testing
 @Suite struct BackfillCommandTests {
     @Test func theBackfillCommandExitsWith65OnABreachedGate() throws {
         let store = try RunTestStore.make("gates_cli", customers: 300, seed: 9)
-        let file = try RunTestStore.pipelineFileWithoutGates()
+        let file = try RunTestStore.pipelineFileFailingAGate()
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-            .replacingOccurrences(of: "\noutput:", with: "\nquality_gates:\n  customers: { min_rows: 100000000 }\n\noutput:")
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
         let command = try BackfillCommand.parse([
             "-d", store.connectionString, "--pipeline", file, "--from", "2026-06-30", "--to", "2026-06-30",
             "--every", "day", "--log-level", "error", "--log-format", "json",

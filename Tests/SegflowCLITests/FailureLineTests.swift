@@ -21,8 +21,7 @@ import Testing
     }
 
     @Test func eachProblemOfAPipelineFileIsOneFailureLine() throws {
-        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-text-\(UUID().uuidString).yml")
-        try "name: x\nsources: [\n".write(to: broken, atomically: true, encoding: .utf8)
+        let broken = try RunTestStore.unreadablePipelineFile()
         defer { try? FileManager.default.removeItem(at: broken) }
         let outcome = try SegflowExecutable.run(["run", "--pipeline", broken.path, "--as-of", "2026-06-30", "--log-format", "text"])
         #expect(outcome.status == 2, "\(outcome)")
