@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "SegflowTests",
             dependencies: [
-                "Segflow", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
+                "Segflow", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "SegflowCLI", "Segflow", "SegflowSQL", "SegflowTestSupport", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
     ],

@@ -132,7 +132,7 @@ private final class ResultBox: @unchecked Sendable {
 
     func get(_ index: Int) throws -> (rows: Int, seconds: Double) {
         guard let result = lock.withLock({ results[index] }) else {
-            throw PostgresError(code: .invalidUsage, message: "extract task \(index) did not finish")
+            throw EngineInvariantError("extract task \(index) did not finish")
         }
         return try result.get()
     }

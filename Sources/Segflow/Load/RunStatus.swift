@@ -7,4 +7,13 @@ public enum RunStatus: String, Sendable, Hashable {
     case gateFailed = "gate_failed"
     /// Stopped by SIGTERM or SIGINT (`RunStop`); nothing of it was published (exit 143 or 130).
     case cancelled
+
+    /// How a run that failed with this exit code (`RunExitCode.code(for:)`) is recorded.
+    public init(failureExitCode code: Int32) {
+        self = switch code {
+        case RunExitCode.dataQuality: .gateFailed
+        case RunExitCode.terminated, RunExitCode.interrupted: .cancelled
+        default: .failed
+        }
+    }
 }

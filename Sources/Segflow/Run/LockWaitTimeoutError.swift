@@ -2,7 +2,8 @@ import PostgresClient
 
 /// A statement waited for a table lock for longer than the lock timeout (`lock_timeout`,
 /// SQLSTATE 55P03): another session holds the table. Worth running again later (exit 75).
-public struct LockWaitTimeoutError: Error, CustomStringConvertible {
+public struct LockWaitTimeoutError: SegflowError {
+    public var code: SegflowErrorCode { .tableLockTimeout }
     /// What was waiting: "extracting source orders", "publishing snapshot 2026-06-30".
     public var waiting: String
     public var seconds: Double
@@ -13,7 +14,7 @@ public struct LockWaitTimeoutError: Error, CustomStringConvertible {
 
     /// `error` as a lock-wait timeout when it is one (55P03), else unchanged.
     static func wrapping(_ error: any Error, waiting: String, seconds: Double) -> any Error {
-        guard let error = error as? PostgresError, error.sqlState == "55P03" else { return error }
+        guard let error = error as? PostgresError, error.sqlState == RetryPolicy.lockTimeoutState else { return error }
         return LockWaitTimeoutError(waiting: waiting, seconds: seconds)
     }
 }

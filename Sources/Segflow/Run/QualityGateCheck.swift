@@ -149,7 +149,8 @@ public struct QualityGateBreach: Sendable, CustomStringConvertible {
 }
 
 /// Data-quality gates failed; nothing was published.
-public struct QualityGateError: Error, CustomStringConvertible {
+public struct QualityGateError: SegflowError {
+    public var code: SegflowErrorCode { .qualityGateFailed }
     public var breaches: [QualityGateBreach]
 
     public var description: String {

@@ -24,6 +24,16 @@ public struct RetryPolicy: Sendable {
         return error.isTransient && !error.isCancellation
     }
 
+    /// The server's lock_timeout ended a wait for a table lock.
+    static let lockTimeoutState = "55P03"
+
+    /// Worth running the whole command again later (exit 75): a transient failure, or a wait
+    /// the server cut short (lock_timeout, statement_timeout 57014), which the same run can
+    /// pass once the other session is done.
+    public static func isWorthRunningLater(_ error: PostgresError) -> Bool {
+        isTransient(error) || error.sqlState == lockTimeoutState || error.sqlState == "57014"
+    }
+
     /// One attempt: its number (from 1), and a way to say it got somewhere, so a later
     /// failure starts a new retry window instead of using up the old one.
     public final class Attempt {
@@ -77,7 +87,8 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Transient failures went on for longer than the retry window: worth running again later.
-public struct TransientFailureError: Error, CustomStringConvertible {
+public struct TransientFailureError: SegflowError {
+    public var code: SegflowErrorCode { .transientFailure }
     public var attempts: Int
     public var seconds: Double
     /// The last error (already redacted: `PostgresError.description` carries no secrets).

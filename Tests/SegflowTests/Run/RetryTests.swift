@@ -4,7 +4,6 @@ import Logging
 import PostgresClient
 import Testing
 @testable import Segflow
-@testable import SegflowCLI
 import SegflowTestSupport
 
 /// A server restart during extraction is survived by retrying; a server gone for longer than
@@ -59,7 +58,7 @@ import SegflowTestSupport
         let error = #expect(throws: TransientFailureError.self) {
             try store.runner(try RunTestStore.pipeline(), retryFor: 2, logger: recorder.logger).run(asOf: endDay)
         }
-        #expect(error.map(ExitStatus.code(for:)) == 75)
+        #expect(error.map(RunExitCode.code(for:)) == 75)
         #expect(Date().timeIntervalSince(started) >= 2)
         #expect(recorder.messages("transient failure; retrying").count >= 1)
         let rows = try store.rows("select status, exit_code::text, error from segflow.runs")

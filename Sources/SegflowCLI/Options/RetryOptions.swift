@@ -3,11 +3,11 @@ import Logging
 import PostgresClient
 import Segflow
 
-/// `--retry-for` for commands that only need the database to be up when they start
-/// (`migrate`, `generate`): a refused connection at start is retried with `run`'s
-/// `RetryPolicy`, so they can be started beside a database that is still starting.
-struct StartRetryOptions: ParsableArguments {
-    @Option(help: "Seconds to keep retrying a database that is not reachable yet at start (0: no retries).")
+/// `--retry-for`, declared once: `run` and `backfill` retry transient database failures
+/// throughout (`PipelineRunner.Options.retryFor`); `migrate` and `generate` retry a
+/// connection refused at start, so they can be started beside a database still starting.
+struct RetryOptions: ParsableArguments {
+    @Option(help: "Seconds to keep retrying transient database failures, such as a database not reachable yet (0: no retries).")
     var retryFor: Double = 600
 
     func validate() throws {
