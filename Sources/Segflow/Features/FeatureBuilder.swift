@@ -3,7 +3,7 @@ import Foundation
 import PostgresClient
 
 /// Computes `FeatureColumns` for one snapshot from the joined model, with parallel
-/// Dispatch workers over partitions of customers. Definitions: FeatureCatalog and
+/// Dispatch workers over partitions of customers. Definitions: FeatureKey and
 /// docs/semantics.md.
 struct FeatureBuilder {
     let window: SnapshotWindow
@@ -34,7 +34,7 @@ struct FeatureBuilder {
                 }
             }
         }
-        var result = FeatureColumns(customerIDs: rows.map { customers.ids[$0] }, numbers: filled.numbers, texts: filled.texts)
+        var result = FeatureColumns(customerIDs: rows.map { customers.ids[$0] }, numberColumns: filled.numbers, textColumns: filled.texts)
         RFMScorer.score(&result)
         return result
     }
