@@ -98,7 +98,8 @@ features as (
         t.btyd_frequency::int4                                               as btyd_frequency,
         t.btyd_recency::int4                                                 as btyd_recency,
         t.btyd_t::int4                                                       as btyd_t,
-        t.btyd_monetary_value                                                as btyd_monetary_value
+        t.btyd_monetary_value                                                as btyd_monetary_value,
+        coalesce(o.orders_7d, 0)::int4                                       as orders_7d
     from customers as c
     cross join segflow_reference.params as p
     left join segflow_reference.int_customer_orders as o on o.customer_id = c.customer_id
@@ -193,7 +194,8 @@ select
     f.btyd_frequency,
     f.btyd_recency,
     f.btyd_t,
-    f.btyd_monetary_value
+    f.btyd_monetary_value,
+    f.orders_7d
 from features as f
 left join rfm as r
     on r.customer_id = f.customer_id;

@@ -76,6 +76,8 @@ public enum FeatureKey: String, CaseIterable, Sendable, Hashable, Comparable {
     case btydRecency = "btyd_recency"
     case btydT = "btyd_t"
     case btydMonetaryValue = "btyd_monetary_value"
+    // Added later, so at the end: column positions are published
+    case orders7d = "orders_7d"
 
     /// Kind and description: the column's type and its comment.
     var declaration: (kind: FeatureDefinition.Kind, description: String) {
@@ -148,6 +150,7 @@ public enum FeatureKey: String, CaseIterable, Sendable, Hashable, Comparable {
         case .btydRecency: (.integer, "Days from the first to the last purchase day; null without purchases.")
         case .btydT: (.integer, "Days from the first purchase day to the as-of day; null without purchases.")
         case .btydMonetaryValue: (.real, "Mean net revenue of the repeat purchase days (first day excluded); 0 when btyd_frequency is 0.")
+        case .orders7d: (.integer, "Purchases in the 7 days ending on the as-of day.")
         }
     }
 
