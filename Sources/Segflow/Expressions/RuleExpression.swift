@@ -41,11 +41,11 @@ public struct RuleExpression: Sendable, Hashable, CustomStringConvertible {
     /// The population statistics to precompute for this rule.
     public var populationStatistics: Set<PopulationStatisticKey> { typed.populationStatistics }
 
-    /// Catalog indices of the text features the rule reads (they get a dictionary).
-    public var textFeatures: Set<Int> { typed.featureDependencies.text }
+    /// The text features the rule reads (they get a dictionary).
+    public var textFeatures: Set<FeatureKey> { typed.featureDependencies.text }
 
-    /// Catalog indices of every feature the rule reads.
-    public var features: Set<Int> {
+    /// Every feature the rule reads.
+    public var features: Set<FeatureKey> {
         let dependencies = typed.featureDependencies
         return dependencies.numeric.union(dependencies.text)
     }

@@ -78,24 +78,25 @@ struct SnapshotComparisons {
         var discountedOrderShare: [Double]
 
         init(features: FeatureColumns) throws {
-            func column(_ name: String) throws -> [Double] {
-                guard let index = FeatureColumns.index(of: name), index < features.numbers.count else {
-                    throw FeatureColumnsShapeError(problem: "no feature \(name)")
+            func column(_ feature: FeatureKey) throws -> [Double] {
+                let values = features.numbers(feature)
+                guard values.count == features.count else {
+                    throw FeatureColumnsShapeError(problem: "feature \(feature.name) has \(values.count) values for \(features.count) customers")
                 }
-                return features.numbers[index]
+                return values
             }
             // Same conversions as FeatureRowEncoder (which has checked the values by now).
-            func integers(_ name: String) throws -> [Int64] {
-                try column(name).map { $0.isNaN ? 0 : Int64(exactly: $0) ?? 0 }
+            func integers(_ feature: FeatureKey) throws -> [Int64] {
+                try column(feature).map { $0.isNaN ? 0 : Int64(exactly: $0) ?? 0 }
             }
-            frequency = try column("frequency")
-            revenueCents = try column("monetary_30d").map { $0.isFinite ? Int64(($0 * 100).rounded()) : 0 }
-            orders30d = try integers("orders_30d")
-            sessions30d = try integers("sessions_30d")
-            orders90d = try integers("orders_90d")
-            cartAbandonments90d = try integers("cart_abandonments_90d")
-            avgCSAT = try column("avg_csat")
-            discountedOrderShare = try column("discounted_order_share")
+            frequency = try column(.frequency)
+            revenueCents = try column(.monetary30d).map { $0.isFinite ? Int64(($0 * 100).rounded()) : 0 }
+            orders30d = try integers(.orders30d)
+            sessions30d = try integers(.sessions30d)
+            orders90d = try integers(.orders90d)
+            cartAbandonments90d = try integers(.cartAbandonments90d)
+            avgCSAT = try column(.avgCsat)
+            discountedOrderShare = try column(.discountedOrderShare)
         }
     }
 

@@ -307,7 +307,7 @@ public final class SnapshotPublisher {
                         encoder.write(record.source)
                         // The clean stage keys rows without a key as "": store NULL, as documented.
                         encoder.write(record.key.isEmpty ? nil : record.key)
-                        encoder.write(record.reason)
+                        encoder.write(record.reason.rawValue)
                         encoder.write(record.action.rawValue)
                         // jsonb's binary form is a version byte (1) followed by the JSON text.
                         json.removeAll(keepingCapacity: true)

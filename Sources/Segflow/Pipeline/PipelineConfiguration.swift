@@ -58,8 +58,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// Text features read by rules or expanded as families (they get a dictionary).
-    public var textFeatures: Set<Int> {
-        var features = rules.reduce(into: Set<Int>()) { $0.formUnion($1.textFeatures) }
+    public var textFeatures: Set<FeatureKey> {
+        var features = rules.reduce(into: Set<FeatureKey>()) { $0.formUnion($1.textFeatures) }
         for segmentation in segmentations {
             if case .family(let family) = segmentation.kind { features.insert(family.feature) }
         }

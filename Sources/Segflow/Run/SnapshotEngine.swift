@@ -134,7 +134,7 @@ public struct SnapshotEngine: Sendable {
                       handle: { try shared.value.consumeSessionID($0, seen: &seenSessions.seen) },
                       finish: { seenSessions.seen = Int64Set() }),
                 .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(cutoff: session.cutoff),
-                      handle: { row in if let id = try row.int64(0) { shared.value.ordersAfterCutoff.insert(id) } }),
+                      handle: { row in if let id = try row.int64(OrderColumn.orderID) { shared.value.ordersAfterCutoff.insert(id) } }),
             ])
         }
 

@@ -24,9 +24,13 @@ public struct SchemaOutdatedError: SegflowError {
     /// 0 when the schema or its `schema_migrations` table does not exist.
     public var schemaVersion: Int
     public var requiredVersion: Int
+    /// Declared features without a column (the schema is at the required version otherwise).
+    public var missingFeatureColumns: [String] = []
     public var description: String {
         schemaVersion == 0
             ? "output schema \"\(schema)\" has not been created: run `segflow migrate --schema \(schema)`"
+            : schemaVersion == requiredVersion
+            ? "output schema \"\(schema)\" has no column for the features \(missingFeatureColumns.joined(separator: ", ")): run `segflow migrate --schema \(schema)`"
             : "output schema \"\(schema)\" is at version \(schemaVersion), this segflow needs \(requiredVersion): run `segflow migrate --schema \(schema)`"
     }
 }

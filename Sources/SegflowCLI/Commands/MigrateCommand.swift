@@ -46,14 +46,17 @@ struct MigrateCommand: ParsableCommand {
             for pending in state.pending {
                 print("pending  \(pending.version)  \(pending.name)")
             }
+            for feature in state.missingFeatureColumns {
+                print("pending  feature column \(feature)")
+            }
             print("schema \"\(schema)\" at version \(state.version) of \(state.knownVersion)")
             return
         }
 
         let ledger = RunLedger(connection: database, schema: schema, logger: logger)
-        let applied: [Migration]
+        let upgrade: SchemaUpgrade
         do {
-            applied = try migrator.migrate(lockTimeout: lockTimeout)
+            upgrade = try migrator.upgrade(lockTimeout: lockTimeout)
         } catch {
             // Leave a trace in the ledger when the schema is far enough along to have one.
             // With the exit code the command ends with (75 for a lock not obtained in time).
@@ -63,10 +66,16 @@ struct MigrateCommand: ParsableCommand {
             }
             throw error
         }
-        if !applied.isEmpty {
+        let applied = upgrade.applied
+        if !upgrade.isEmpty {
             let runID = try ledger.start(RunStart(command: "migrate", segflowVersion: SegflowVersion.current))
-            try ledger.finish(runID, status: .succeeded, exitCode: RunExitCode.ok, rowCounts: ["migrations_applied": applied.count])
+            try ledger.finish(runID, status: .succeeded, exitCode: RunExitCode.ok, rowCounts: [
+                "migrations_applied": applied.count,
+                "feature_columns_added": upgrade.addedFeatureColumns.count,
+                "feature_comments_set": upgrade.commentedFeatureColumns.count,
+            ])
         }
+        for feature in upgrade.addedFeatureColumns { print("added feature column \(feature)") }
         print("schema \"\(schema)\" at version \(migrator.knownVersion) (\(applied.count) migration\(applied.count == 1 ? "" : "s") applied)")
     }
 }

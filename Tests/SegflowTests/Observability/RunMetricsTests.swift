@@ -61,11 +61,11 @@ import Testing
     @Test func sourceCountsTakeTheQuarantineLogsFigures() {
         var log = QuarantineLog(source: "orders")
         log.receive(count: 5)
-        log.reject(key: "1", reason: "duplicate", raw: [])
-        log.repair(key: "2", reason: "currency", raw: [])
+        log.reject(key: "1", reason: .duplicate, raw: [])
+        log.repair(key: "2", reason: .unknownCurrency, raw: [])
         let counts = RunMetrics.SourceCounts(log)
         #expect(counts.source == "orders")
         #expect([counts.rowsIn, counts.rowsKept, counts.rowsRejected] as [Int] == [5, 4, 1])
-        #expect(counts.byReason == ["duplicate": 1, "repaired:currency": 1])
+        #expect(counts.byReason == ["duplicate": 1, "repaired:unknown_currency": 1])
     }
 }
