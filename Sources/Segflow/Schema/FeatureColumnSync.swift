@@ -12,12 +12,6 @@ struct FeatureColumnSync {
     let schema: String
     let logger: Logger
 
-    /// `format()` built no statement (it returns null only for a null format string).
-    struct StatementError: Error, CustomStringConvertible {
-        var query: String
-        var description: String { "could not build the statement that syncs feature columns" }
-    }
-
     /// Declared features without a column; empty while `customer_features` does not exist
     /// (its migration is pending, and the sync after it adds them).
     func missingColumns() throws -> [FeatureDefinition] {
@@ -92,7 +86,8 @@ struct FeatureColumnSync {
     /// identifiers and the comment text.
     private func run(_ query: PostgresQuery) throws {
         guard let statement = try connection.execute(query)[0][0].string else {
-            throw StatementError(query: query.description)
+            // format() returns null only for a null format string.
+            throw EngineInvariantError("format() built no statement to sync the feature columns")
         }
         try connection.simpleQuery(statement)
     }
