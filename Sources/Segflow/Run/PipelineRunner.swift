@@ -63,7 +63,7 @@ public struct PipelineRunner {
     public var engineSettings: SnapshotEngine.Settings {
         let cleaning = pipeline.cleaning
         return SnapshotEngine.Settings(
-            timeZone: TimeZone(identifier: pipeline.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current,
+            timeZone: pipeline.timeZone.zone,
             baseCurrency: pipeline.baseCurrency,
             sources: pipeline.sources,
             cleaning: CleaningRules(

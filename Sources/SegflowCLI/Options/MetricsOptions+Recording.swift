@@ -8,7 +8,7 @@ extension MetricsOptions {
     func recordPublished(_ report: PipelineRunner.Report, pipeline: PipelineConfiguration) {
         guard isEnabled else { return }
         RunMetrics().recordSnapshot(
-            asOf: report.asOf, timeZone: TimeZone(identifier: pipeline.timezone) ?? .gmt,
+            asOf: report.asOf, timeZone: pipeline.timeZone.zone,
             stageSeconds: report.stageSeconds, sources: report.quarantine.map(RunMetrics.SourceCounts.init),
             customers: report.customers, memberships: report.publish.rowCounts["customer_segments"] ?? 0
         )

@@ -1,10 +1,11 @@
 -- KPIs per segment of snapshot $1, compared with the previous published snapshot $2
 -- (null for the first). The formulas are the column comments of segment_kpis.
--- Reads four temporary views the publisher creates while it computes the comparisons:
--- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
--- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
--- the first snapshot). They point straight at partitions, so the planner uses their
--- statistics. Runs with search_path set to the output schema.
+-- The tests' oracle for the publisher's KPIs (SnapshotComparisons, the only production
+-- implementation): Tests/SegflowTests/Load/KPIReferenceSQL.swift runs it and compares.
+-- Reads four temporary views the test creates: snapshot_features / snapshot_segments
+-- (the snapshot being computed) and previous_snapshot_features /
+-- previous_snapshot_segments (empty for the first snapshot), each on a partition.
+-- Runs with search_path set to the output schema.
 insert into segment_kpis (
     as_of, segmentation_key, segment_key, members, share, members_joined, members_left,
     buyers, revenue_30d, orders_30d, aov_30d, conversion_rate_30d, repeat_purchase_rate,

@@ -1,10 +1,11 @@
 -- Store-wide KPIs of snapshot $1, compared with the previous published snapshot $2
 -- (null for the first). Same measures as segment_kpis, over all customers.
--- Reads four temporary views the publisher creates while it computes the comparisons:
--- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
--- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
--- the first snapshot). They point straight at partitions, so the planner uses their
--- statistics. Runs with search_path set to the output schema.
+-- The tests' oracle for the publisher's KPIs (SnapshotComparisons, the only production
+-- implementation): Tests/SegflowTests/Load/KPIReferenceSQL.swift runs it and compares.
+-- Reads four temporary views the test creates: snapshot_features / snapshot_segments
+-- (the snapshot being computed) and previous_snapshot_features /
+-- previous_snapshot_segments (empty for the first snapshot), each on a partition.
+-- Runs with search_path set to the output schema.
 insert into kpi_snapshots (
     as_of, previous_as_of, customers, new_customers, removed_customers, buyers,
     revenue_30d, orders_30d, aov_30d, conversion_rate_30d, repeat_purchase_rate,

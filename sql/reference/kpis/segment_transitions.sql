@@ -1,11 +1,12 @@
 -- Moves between segments of the primary segmentation from the previous published
 -- snapshot $2 (null for the first) to snapshot $1. A customer in no primary segment on
 -- one side (new, removed, or simply unsegmented) counts with a null segment there.
--- Reads four temporary views the publisher creates while it computes the comparisons:
--- snapshot_features / snapshot_segments (the snapshot being computed, possibly still a
--- staging table) and previous_snapshot_features / previous_snapshot_segments (empty for
--- the first snapshot). They point straight at partitions, so the planner uses their
--- statistics. Runs with search_path set to the output schema.
+-- The tests' oracle for the publisher's KPIs (SnapshotComparisons, the only production
+-- implementation): Tests/SegflowTests/Load/KPIReferenceSQL.swift runs it and compares.
+-- Reads four temporary views the test creates: snapshot_features / snapshot_segments
+-- (the snapshot being computed) and previous_snapshot_features /
+-- previous_snapshot_segments (empty for the first snapshot), each on a partition.
+-- Runs with search_path set to the output schema.
 insert into segment_transitions (as_of, previous_as_of, segmentation_key, from_segment, to_segment, customers)
 with this_primary as (
     select customer_id, segmentation_key, segment_key
