@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -63,10 +64,13 @@ let package = Package(
             // about a tenth of the client's CPU there. Debug builds (tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
+        // swift-prometheus as the swift-metrics backend, with help texts; textfile and Pushgateway export.
         .target(
             name: "PrometheusExport",
-            dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // Subcommands; kept apart from the executable so they can be tested.
         .target(
