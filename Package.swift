@@ -33,6 +33,12 @@ let package = Package(
             // about a tenth of the client's CPU there. Debug builds (tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // OpenSSL's libcrypto, for SHA-256; libpq links it already, so it adds no build time.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
         // A private, throwaway PostgreSQL cluster (initdb + pg_ctl) for the demo, tests and benchmarks.
         .target(
             name: "LocalPostgres",
@@ -54,6 +60,7 @@ let package = Package(
         .target(
             name: "Segflow",
             dependencies: [
+                "CLibCrypto",
                 "PostgresClient",
                 "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
