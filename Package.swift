@@ -56,11 +56,14 @@ let package = Package(
         ),
         .executableTarget(name: "segflow-embed", path: "Sources/EmbedTool"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["segflow-embed"]),
+        // glibc's allocator tuning (mallopt, malloc_trim), which Swift's Glibc module does not import.
+        .target(name: "CSegflowAllocator"),
         // The stages, the pipeline file, the generator, the run ledger: everything but argument parsing.
         .target(
             name: "Segflow",
             dependencies: [
                 "CLibCrypto",
+                "CSegflowAllocator",
                 "PostgresClient",
                 "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
