@@ -28,10 +28,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            ]
         ),
         // OpenSSL's libcrypto, for SHA-256; libpq links it already, so it adds no build time.
         .systemLibrary(
@@ -69,10 +66,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            ]
         ),
         // swift-prometheus as the swift-metrics backend, with help texts; textfile and Pushgateway export.
         .target(
