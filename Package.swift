@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -27,10 +28,13 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            ]
+        ),
+        // OpenSSL's libcrypto, for SHA-256; libpq links it already, so it adds no build time.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         // A private, throwaway PostgreSQL cluster (initdb + pg_ctl) for the demo, tests and benchmarks.
         .target(
@@ -49,24 +53,28 @@ let package = Package(
         ),
         .executableTarget(name: "segflow-embed", path: "Sources/EmbedTool"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["segflow-embed"]),
+        // glibc's allocator tuning (mallopt, malloc_trim), which Swift's Glibc module does not import.
+        .target(name: "CSegflowAllocator"),
         // The stages, the pipeline file, the generator, the run ledger: everything but argument parsing.
         .target(
             name: "Segflow",
             dependencies: [
+                "CLibCrypto",
+                "CSegflowAllocator",
                 "PostgresClient",
                 "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            ]
         ),
-        // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
+        // swift-prometheus as the swift-metrics backend, with help texts; textfile and Pushgateway export.
         .target(
             name: "PrometheusExport",
-            dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // Subcommands; kept apart from the executable so they can be tested.
         .target(

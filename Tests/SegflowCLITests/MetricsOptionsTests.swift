@@ -32,6 +32,6 @@ import Testing
         Gauge(label: name).record(65)
         #expect(options.export(logger: .init(label: "test")))
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("# TYPE \(name) gauge\n\(name) 65\n"))
+        #expect(text.contains("# TYPE \(name) gauge\n\(name) 65.0\n"))
     }
 }

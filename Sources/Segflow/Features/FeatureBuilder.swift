@@ -3,7 +3,7 @@ import Foundation
 import PostgresClient
 
 /// Computes `FeatureColumns` for one snapshot from the joined model, with parallel
-/// Dispatch workers over partitions of customers. Definitions: FeatureKey and
+/// workers over partitions of customers. Definitions: FeatureKey and
 /// docs/semantics.md.
 struct FeatureBuilder {
     let window: SnapshotWindow
@@ -25,11 +25,10 @@ struct FeatureBuilder {
         let partitions = max(1, min(count / 2_000 + 1, workers * 8))
         let filled = ColumnBuffers.fill(rows: count) { columns in
             let shared = UncheckedSendable((self, rows, columns))
-            DispatchQueue.concurrentPerform(iterations: partitions) { partition in
+            Parallel.forEachPartition(rows: count, count: partitions) { outputs in
                 let (builder, rows, columns) = shared.value
-                let start = count * partition / partitions, end = count * (partition + 1) / partitions
                 var scratch = CustomerScratch()
-                for output in start..<end {
+                for output in outputs {
                     builder.computeCustomer(Int32(rows[output]), into: columns, at: output, scratch: &scratch)
                 }
             }

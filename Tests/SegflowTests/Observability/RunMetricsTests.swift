@@ -7,8 +7,8 @@ import Testing
 
 @Suite struct RunMetricsTests {
     @Test func aRecordedRunRendersEveryMetricWithItsLabels() throws {
-        let registry = PrometheusRegistry(help: RunMetrics.help)
-        let metrics = RunMetrics(factory: registry)
+        let backend = PrometheusBackend(help: RunMetrics.help)
+        let metrics = RunMetrics(factory: backend)
         let asOf = try #require(PostgresDate(iso: "2026-06-30"))
         let utc = try #require(TimeZone(identifier: "UTC"))
         let cutoff = RunMetrics.cutoff(asOf: asOf, timeZone: utc)
@@ -20,25 +20,26 @@ import Testing
             customers: 5, memberships: 9, status: "succeeded", exitCode: 0, runSeconds: 4,
             now: cutoff.addingTimeInterval(3600)
         )
-        let text = registry.render()
-        let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        let text = backend.render()
+        // Sorted: the registry emits families in no fixed order; gauges print as Double.
+        let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init).sorted()
         #expect(samples == [
-            "segflow_published_customers 5",
-            "segflow_published_memberships 9",
-            #"segflow_quarantined_rows{action="rejected",reason="duplicate",source="orders"} 2"#,
-            #"segflow_quarantined_rows{action="repaired",reason="currency",source="orders"} 1"#,
-            "segflow_run_duration_seconds 4",
-            "segflow_run_exit_code 0",
-            "segflow_run_finished_timestamp_seconds \(Int(cutoff.timeIntervalSince1970) + 3600)",
-            #"segflow_run_status{status="succeeded"} 1"#,
-            "segflow_snapshot_age_seconds 3600",
-            "segflow_snapshot_as_of_timestamp_seconds \(Int(cutoff.timeIntervalSince1970))",
+            "segflow_published_customers 5.0",
+            "segflow_published_memberships 9.0",
+            #"segflow_quarantined_rows{action="rejected",reason="duplicate",source="orders"} 2.0"#,
+            #"segflow_quarantined_rows{action="repaired",reason="currency",source="orders"} 1.0"#,
+            "segflow_run_duration_seconds 4.0",
+            "segflow_run_exit_code 0.0",
+            "segflow_run_finished_timestamp_seconds \(Double(Int(cutoff.timeIntervalSince1970) + 3600))",
+            #"segflow_run_status{status="succeeded"} 1.0"#,
+            "segflow_snapshot_age_seconds 3600.0",
+            "segflow_snapshot_as_of_timestamp_seconds \(Double(Int(cutoff.timeIntervalSince1970)))",
             "segflow_snapshots_published_total 1",
-            #"segflow_source_rows_in{source="orders"} 10"#,
-            #"segflow_source_rows_out{source="orders"} 8"#,
-            #"segflow_source_rows_rejected{source="orders"} 2"#,
+            #"segflow_source_rows_in{source="orders"} 10.0"#,
+            #"segflow_source_rows_out{source="orders"} 8.0"#,
+            #"segflow_source_rows_rejected{source="orders"} 2.0"#,
             #"segflow_stage_duration_seconds{stage="extract"} 2.5"#,
-            #"segflow_stage_duration_seconds{stage="load"} 1"#,
+            #"segflow_stage_duration_seconds{stage="load"} 1.0"#,
         ])
         // Every metric has help text and a type line.
         for name in RunMetrics.help.keys {
