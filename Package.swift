@@ -63,6 +63,12 @@ let package = Package(
             // about a tenth of the client's CPU there. Debug builds (tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // Customer-base models on the BTYD summary (BG/NBD, MBG/NBD, Gamma-Gamma): fits and predictions.
+        // Nothing segflow-specific: it takes arrays and a Logger.
+        .target(
+            name: "SegflowModels",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
         .target(
             name: "PrometheusExport",
@@ -92,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowModels", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "SegflowTestSupport"]
+        ),
+        .testTarget(
+            name: "SegflowModelsTests",
+            dependencies: ["SegflowModels", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "SegflowTestSupport"]),
         .testTarget(
