@@ -194,7 +194,10 @@ struct ModelsBenchmark: ParsableCommand {
         _ = try DataGenerator(
             configuration: GeneratorConfiguration(customers: size, seed: seed, dirtyRate: 0.01, endDay: day), logger: BenchSupport.logger
         ).run(database: PostgresConfiguration(connectionString: conninfo))
-        progress("models: segflow run --as-of \(day)")
+        progress("models: segflow migrate, segflow run --as-of \(day)")
+        let migrated = try ChildProcess.run([segflowPath, "migrate", "-d", conninfo],
+                                            standardOutput: "\(scratch)/migrate.out", standardError: "\(scratch)/migrate.err")
+        guard migrated.succeeded else { throw BenchFailure(description: "segflow migrate failed") }
         let outcome = try ChildProcess.run([segflowPath, "run", "-d", conninfo, "--as-of", day.description],
                                            standardOutput: "\(scratch)/run.out", standardError: "\(scratch)/run.err")
         guard outcome.succeeded else { throw BenchFailure(description: "segflow run failed; see its log") }
