@@ -7,22 +7,17 @@ import Darwin
 /// BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"): while alive a customer
 /// buys as a Poisson process with rate λ ~ Gamma(r, α); after each repeat purchase the customer drops
 /// out with probability p ~ Beta(a, b). Formulas as lifetimes 0.11.3's `BetaGeoFitter`.
-public struct BGNBDModel: PurchaseModel, Equatable {
+public struct BGNBDModel: BetaGeometricModel, Equatable {
     public static let name = "bg_nbd"
-    public static let parameterNames = ["r", "alpha", "a", "b"]
-    public static let timeParameterIndices = [1]
 
     public let r: Double
     public let alpha: Double
     public let a: Double
     public let b: Double
 
-    public init?(parameters: [Double]) {
-        guard parameters.count == 4, parameters.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
-        (r, alpha, a, b) = (parameters[0], parameters[1], parameters[2], parameters[3])
+    public init(r: Double, alpha: Double, a: Double, b: Double) {
+        (self.r, self.alpha, self.a, self.b) = (r, alpha, a, b)
     }
-
-    public var parameters: [Double] { [r, alpha, a, b] }
 
     /// Per customer (paper eq. 6, lifetimes' form): ln L = A₁ + A₂ + ln(e^A₃ + δ(x>0) e^A₄) with
     /// A₁ = ln Γ(r+x) − ln Γ(r) + r ln α, A₂ = ln Γ(a+b) + ln Γ(b+x) − ln Γ(b) − ln Γ(a+b+x),
@@ -98,9 +93,5 @@ public struct BGNBDModel: PurchaseModel, Equatable {
             ? 1 + exp(log(a / (b + x - 1)) + (r + x) * log((alpha + history.age) / (alpha + history.recency)))
             : 1
         return numerator / denominator
-    }
-
-    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double {
-        Self.lomaxMedian(shape: r + Double(history.frequency), scale: alpha + history.age)
     }
 }

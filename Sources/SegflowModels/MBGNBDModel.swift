@@ -7,22 +7,17 @@ import Darwin
 /// MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where the customer may also drop out right
 /// after the first purchase, so a customer without repeat purchases need not be alive. Formulas as
 /// lifetimes 0.11.3's `ModifiedBetaGeoFitter`.
-public struct MBGNBDModel: PurchaseModel, Equatable {
+public struct MBGNBDModel: BetaGeometricModel, Equatable {
     public static let name = "mbg_nbd"
-    public static let parameterNames = ["r", "alpha", "a", "b"]
-    public static let timeParameterIndices = [1]
 
     public let r: Double
     public let alpha: Double
     public let a: Double
     public let b: Double
 
-    public init?(parameters: [Double]) {
-        guard parameters.count == 4, parameters.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
-        (r, alpha, a, b) = (parameters[0], parameters[1], parameters[2], parameters[3])
+    public init(r: Double, alpha: Double, a: Double, b: Double) {
+        (self.r, self.alpha, self.a, self.b) = (r, alpha, a, b)
     }
-
-    public var parameters: [Double] { [r, alpha, a, b] }
 
     /// Per customer: ln L = A₁ + A₂ + A₃ + ln(1 + e^A₄) with A₁ as BG/NBD,
     /// A₂ = ln Γ(a+b) + ln Γ(b+x+1) − ln Γ(b) − ln Γ(a+b+x+1), A₃ = −(r+x) ln(α+T),
@@ -83,9 +78,5 @@ public struct MBGNBDModel: PurchaseModel, Equatable {
         let numerator = (a + b + x) / (a - 1) * (1 - tail)
         let denominator = 1 + exp(log(a / (b + x)) + (r + x) * log((alpha + history.age) / (alpha + history.recency)))
         return numerator / denominator
-    }
-
-    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double {
-        Self.lomaxMedian(shape: r + Double(history.frequency), scale: alpha + history.age)
     }
 }

@@ -38,6 +38,33 @@ extension PurchaseModel {
     }
 }
 
+/// The BG/NBD family (`BGNBDModel`, `MBGNBDModel`): parameters r, α (time), a, b, and the same
+/// waiting time given alive.
+public protocol BetaGeometricModel: PurchaseModel {
+    var r: Double { get }
+    var alpha: Double { get }
+    var a: Double { get }
+    var b: Double { get }
+    /// Unchecked; `init?(parameters:)` is the validating path.
+    init(r: Double, alpha: Double, a: Double, b: Double)
+}
+
+extension BetaGeometricModel {
+    public static var parameterNames: [String] { ["r", "alpha", "a", "b"] }
+    public static var timeParameterIndices: [Int] { [1] }
+
+    public init?(parameters: [Double]) {
+        guard parameters.count == 4, parameters.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        self.init(r: parameters[0], alpha: parameters[1], a: parameters[2], b: parameters[3])
+    }
+
+    public var parameters: [Double] { [r, alpha, a, b] }
+
+    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double {
+        Self.lomaxMedian(shape: r + Double(history.frequency), scale: alpha + history.age)
+    }
+}
+
 /// The summary as the fitters read it: distinct triplets with weights, in one time unit, grouped by
 /// frequency (the triplets are sorted by frequency, so each group is a contiguous range).
 public struct FittingHistories: Sendable {
