@@ -68,6 +68,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Customer-base models on the BTYD summary (BG/NBD, MBG/NBD, Gamma-Gamma): fits and predictions.
+        // Nothing segflow-specific: it takes arrays and a Logger.
+        .target(
+            name: "SegflowModels",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         // swift-prometheus as the swift-metrics backend, with help texts; textfile and Pushgateway export.
         .target(
             name: "PrometheusExport",
@@ -100,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowModels", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "SegflowTestSupport"]
+        ),
+        .testTarget(
+            name: "SegflowModelsTests",
+            dependencies: ["SegflowModels", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "SegflowTestSupport"]),
         .testTarget(
