@@ -7,6 +7,7 @@
 #   make airflow-check             (optional, slow) the DAG imported and run by Apache Airflow 3
 #   make fuzz FUZZ_SECONDS=60      libFuzzer on the COPY decoder, rules and pipeline files
 #   make compare-output BASE=<rev> same published output at <rev> and HEAD (or HEAD=<rev>)?
+#   make bench-compare BASE=<rev>  segflow run of <rev> and HEAD side by side (1M customers)
 
 SWIFT ?= swift
 CUSTOMERS ?= 50000
@@ -20,7 +21,7 @@ SWIFTPM_FLAGS = --scratch-path $(SCRATCH) $(SWIFT_FLAGS)
 # deps must finish before anything is compiled (CLibPQ needs libpq-dev), even under make -j.
 .NOTPARALLEL:
 
-.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check fuzz compare-output clean
+.PHONY: build deps test demo bench leakcheck lint-deploy airflow-check superset-bundle bi-check fuzz compare-output bench-compare clean
 
 build:
 	$(SWIFT) build -c release $(SWIFTPM_FLAGS)
@@ -60,6 +61,12 @@ bi-check:
 compare-output: deps
 	@test -n "$(BASE)" || { echo "usage: make compare-output BASE=<rev> [HEAD=<rev>]" >&2; exit 2; }
 	SWIFT="$(SWIFT)" bash scripts/compare-output.sh $(BASE) $(HEAD)
+
+# Same release builds; `segflow run` of both, alternating rounds, wall time and peak RSS
+# (SPEED_CUSTOMERS, SPEED_ROUNDS); exit 0 when HEAD is within 5% of BASE.
+bench-compare: deps
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<rev> [HEAD=<rev>]" >&2; exit 2; }
+	SWIFT="$(SWIFT)" bash scripts/compare-speed.sh $(BASE) $(HEAD)
 
 # Installs its own tools (Debian and PyPI, scripts/install-deploy-tools.sh); no Swift build.
 lint-deploy:

@@ -1,12 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-// about a tenth of the client's CPU there. Debug builds (tests) keep them.
-let exclusivityUncheckedInRelease: [SwiftSetting] = [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "segflow",
     platforms: [.macOS(.v13)],
@@ -19,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -33,10 +28,13 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Hot per-row loops mutate class-held columns; the runtime exclusivity checks cost
-            // about a tenth of the client's CPU there. Debug builds (tests) keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            ]
+        ),
+        // OpenSSL's libcrypto, for SHA-256; libpq links it already, so it adds no build time.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         // A private, throwaway PostgreSQL cluster (initdb + pg_ctl) for the demo, tests and benchmarks.
         .target(
@@ -55,19 +53,22 @@ let package = Package(
         ),
         .executableTarget(name: "segflow-embed", path: "Sources/EmbedTool"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["segflow-embed"]),
+        // glibc's allocator tuning (mallopt, malloc_trim), which Swift's Glibc module does not import.
+        .target(name: "CSegflowAllocator"),
         // The library, in layers (each depends on those above it): engine -> rules -> pipeline
         // file and publishing -> Segflow (the runs). `import Segflow` gives all of them.
-        // extract -> clean -> join -> features over the typed columnar model.
+        // extract -> clean -> join -> features over the typed columnar model; the error model.
         .target(
             name: "SegflowEngine",
-            dependencies: ["PostgresClient", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: exclusivityUncheckedInRelease
+            dependencies: [
+                "CLibCrypto", "CSegflowAllocator", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The rule language and segment assignment.
         .target(
             name: "SegflowRules",
-            dependencies: ["SegflowEngine", "PostgresClient"],
-            swiftSettings: exclusivityUncheckedInRelease
+            dependencies: ["SegflowEngine", "PostgresClient"]
         ),
         // The pipeline file: reader, validated configuration, config hash.
         .target(
@@ -75,8 +76,7 @@ let package = Package(
             dependencies: [
                 "SegflowEngine", "SegflowRules", "SegflowSQL",
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: exclusivityUncheckedInRelease
+            ]
         ),
         // Publishing: output schema and migrations, the atomic snapshot swap, KPIs, the run ledger.
         .target(
@@ -84,8 +84,7 @@ let package = Package(
             dependencies: [
                 "SegflowEngine", "SegflowRules", "PostgresClient", "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: exclusivityUncheckedInRelease
+            ]
         ),
         // The runs: snapshot job, runner, backfill, locks, retries, validation, run metrics.
         .target(
@@ -95,19 +94,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: exclusivityUncheckedInRelease
+            ]
         ),
         // Synthetic shop data (personas, planted defects) for the CLI, tests and benchmarks; not in the library.
+        // Uses the engine's quarantine reasons to label the defects it plants.
         .target(
             name: "SegflowGenerator",
-            dependencies: ["PostgresClient", "SegflowSQL", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: exclusivityUncheckedInRelease
+            dependencies: [
+                "SegflowEngine", "PostgresClient", "SegflowSQL",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        // A dependency-free swift-metrics backend: Prometheus text format, textfile and Pushgateway export.
+        // Customer-base models on the BTYD summary (BG/NBD, MBG/NBD, Gamma-Gamma): fits and predictions.
+        // Nothing segflow-specific: it takes arrays and a Logger.
+        .target(
+            name: "SegflowModels",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // swift-prometheus as the swift-metrics backend, with help texts; textfile and Pushgateway export.
         .target(
             name: "PrometheusExport",
-            dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // Subcommands; kept apart from the executable so they can be tested.
         .target(
@@ -134,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "SegflowGenerator", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowGenerator", "SegflowModels", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -151,6 +161,11 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "SegflowTestSupport"]
+        ),
+        .testTarget(
+            name: "SegflowModelsTests",
+            dependencies: ["SegflowModels", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "SegflowTestSupport"]),
         .testTarget(
@@ -172,6 +187,7 @@ let package = Package(
                 "SegflowCLI", "Segflow", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator", "SegflowSQL",
                 "SegflowTestSupport", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
     ],

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: builds the benchmarks in release mode, runs them on a throwaway
 # PostgreSQL cluster and writes BENCHMARKS.md with the machine and the date.
-# BENCH_ONLY="copy pipeline backfill" picks benchmarks; BENCH_COPY_ROWS sizes copy,
+# BENCH_ONLY="copy pipeline backfill models" picks benchmarks; BENCH_COPY_ROWS sizes copy,
 # BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline,
-# BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill.
+# BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill, BENCH_MODELS_CUSTOMERS and
+# BENCH_MODELS_ROUNDS size models (SegflowModels vs lifetimes 0.11.3 in a pinned venv, docs/models.md);
+# BENCH_ONLY=baseline BENCH_BASELINE=<rev> times `segflow run` of <rev> and HEAD side by side
+# (scripts/compare-speed.sh; SPEED_CUSTOMERS, default 1M).
 # (The Makefile's CUSTOMERS is the demo's size and is not used here.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,11 +18,13 @@ PIPELINE_CUSTOMERS=${BENCH_CUSTOMERS:-100k,300k,1M}
 PIPELINE_ROUNDS=${BENCH_ROUNDS:-2}
 BACKFILL_CUSTOMERS=${BENCH_BACKFILL_CUSTOMERS:-100k,1M}
 BACKFILL_SNAPSHOTS=${BENCH_BACKFILL_SNAPSHOTS:-12}
-ONLY=${BENCH_ONLY:-copy pipeline backfill}
+MODELS_CUSTOMERS=${BENCH_MODELS_CUSTOMERS:-1M}
+MODELS_ROUNDS=${BENCH_MODELS_ROUNDS:-3}
+ONLY=${BENCH_ONLY:-copy pipeline backfill models}
 
 "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow-bench
 # pipeline runs the release segflow binary as a child process.
-case " $ONLY " in *" pipeline "*|*" backfill "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
+case " $ONLY " in *" pipeline "*|*" backfill "*|*" models "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
 bench="$SCRATCH/release/segflow-bench"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -41,6 +46,10 @@ for name in $ONLY; do
             --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
         backfill) "$bench" backfill --customers "$BACKFILL_CUSTOMERS" --snapshots "$BACKFILL_SNAPSHOTS" \
             --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
+        baseline) [[ -n ${BENCH_BASELINE:-} ]] || { echo "baseline needs BENCH_BASELINE=<rev>" >&2; exit 2; }
+            SWIFT="$SWIFT" bash scripts/compare-speed.sh "$BENCH_BASELINE" | tee "$out" ;;
+        models) "$bench" models --customers "$MODELS_CUSTOMERS" --rounds "$MODELS_ROUNDS" \
+            --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
         *) echo "unknown benchmark $name" >&2; rm -f "$out"; exit 2 ;;
     esac
     { echo "<!-- section: $name -->"; echo "_${stamp}_"; echo; cat "$out"; } > "$sections/$name.md"
@@ -54,7 +63,7 @@ done
     echo "Each comparison runs both sides in the same process and cluster, rounds alternating,"
     echo "so the noise of this shared machine falls on both. The cluster is a throwaway one tuned for"
     echo "bulk work (fsync off, wal_level minimal); ratios, not absolute times, are the claim."
-    for name in copy pipeline backfill; do
+    for name in copy pipeline backfill models baseline; do
         if [[ -f "$sections/$name.md" ]]; then
             echo
             cat "$sections/$name.md"

@@ -61,101 +61,20 @@ CACHE=.build-compare
 PREFIX=cmpbase__
 
 started=$SECONDS
-log() { printf '[%4ds] %s\n' "$((SECONDS - started))" "$*"; }
-die() { echo "compare-output: $*" >&2; exit 2; }
+# shellcheck source=scripts/lib/revisions.sh
+source scripts/lib/revisions.sh
 
 base_sha=$(git rev-parse --verify "$1^{commit}") || die "unknown revision $1"
 head_sha=$(git rev-parse --verify "${2:-HEAD}^{commit}") || die "unknown revision ${2:-HEAD}"
 [[ $base_sha != "$head_sha" ]] || log "note: both revisions are $base_sha"
 
-# build_key SHA: a digest of the files the binary is built from (everything but scripts,
-# docs, deployment, tests, benchmarks, fuzzers and top-level docs), so commits that differ
-# only in those share one build.
-build_key() {
-    git ls-tree -r "$1" \
-        | grep -vE $'\t''((scripts|docs|deploy|bench|\.ci|Tests|Fuzz)/|[^/]*\.md$|Makefile$|Dockerfile$|docker-compose\.yml$|\.[a-z]*ignore$)' \
-        | git hash-object --stdin
-}
-
-# build SHA: prints the path of the release segflow of SHA, building it when needed.
-build() {
-    local sha=$1 dir
-    dir=$(pwd)/$CACHE/$(build_key "$sha")
-    if [[ -x $dir/scratch/release/segflow && -f $dir/built ]]; then
-        log "reusing $(basename "$dir") for $(git rev-parse --short "$sha") (built from $(cat "$dir/commit"))" >&2
-    else
-        mkdir -p "$dir"
-        git worktree prune >&2
-        if [[ ! -e $dir/src/.git ]]; then
-            rm -rf "$dir/src"
-            git worktree add --detach "$dir/src" "$sha" >&2
-        fi
-        log "building $(git log -1 --format='%h %s' "$sha" | cut -c1-70) (release)" >&2
-        local t0=$SECONDS
-        "$SWIFT" build -c release --product segflow --package-path "$dir/src" \
-            --scratch-path "$dir/scratch" >"$dir/build.log" 2>&1 \
-            || { tail -30 "$dir/build.log" >&2; die "build of $sha failed (log: $dir/build.log)"; }
-        echo "$((SECONDS - t0))" >"$dir/built"
-        git rev-parse --short "$sha" >"$dir/commit"
-        log "built in $((SECONDS - t0)) s" >&2
-    fi
-    echo "$dir/scratch/release/segflow"
-}
-
 # One build at a time: the machine is shared.
 base_bin=$(build "$base_sha")
 head_bin=$(build "$head_sha")
-base_src=$(dirname "$(dirname "$(dirname "$base_bin")")")/src
-head_src=$(dirname "$(dirname "$(dirname "$head_bin")")")/src
+base_src=$(source_dir "$base_bin")
+head_src=$(source_dir "$head_bin")
 
-# --- throwaway PostgreSQL -------------------------------------------------------------
-pgbin=${SEGFLOW_PG_BIN:-}
-if [[ -z $pgbin ]]; then
-    pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    [[ -x $pgbin/initdb ]] || pgbin=$(dirname "$(command -v initdb || echo /nonexistent/initdb)")
-fi
-[[ -x $pgbin/initdb && -x $pgbin/pg_ctl ]] || die "no initdb/pg_ctl (set SEGFLOW_PG_BIN)"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/segflow-compare.XXXXXX")
-chmod 755 "$tmp"
-mkdir -p "$tmp/data" "$tmp/socket" "$tmp/logs"
-as_server=()
-if [[ $(id -u) -eq 0 ]]; then
-    # PostgreSQL refuses to run as root.
-    id postgres >/dev/null 2>&1 || die "running as root and there is no postgres user"
-    chown postgres "$tmp/data" "$tmp/socket" "$tmp/logs"
-    as_server=(runuser -u postgres --)
-fi
-# shellcheck disable=SC2317,SC2329  # called by the EXIT trap (newer shellcheck says SC2329)
-cleanup() {
-    "${as_server[@]}" "$pgbin/pg_ctl" stop -D "$tmp/data" -m immediate -w >/dev/null 2>&1 || true
-    if [[ ${COMPARE_KEEP:-0} == 1 ]]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-
-"${as_server[@]}" "$pgbin/initdb" -D "$tmp/data" -U segflow --encoding=UTF8 --locale=C \
-    --auth-local=trust --no-sync >"$tmp/logs/initdb.log" 2>&1 || { cat "$tmp/logs/initdb.log" >&2; die "initdb failed"; }
-# Unix socket only (no TCP port to collide with); durability off as in LocalPostgres.
-"${as_server[@]}" "$pgbin/pg_ctl" start -w -D "$tmp/data" -l "$tmp/logs/server.log" -o \
-    "-c listen_addresses='' -c unix_socket_directories='$tmp/socket' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC -c shared_buffers=256MB -c work_mem=64MB -c maintenance_work_mem=256MB" \
-    >/dev/null || { cat "$tmp/logs/server.log" >&2; die "PostgreSQL did not start"; }
-export PGHOST=$tmp/socket PGUSER=segflow
-unset PGPORT PGPASSWORD PGDATABASE DATABASE_URL PGSERVICE
-conn() { echo "host=$tmp/socket user=segflow dbname=$1"; }
-psql_q() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$1" -At "${@:2}" </dev/null; }
-log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $NF}') in $tmp"
-
-# step NAME LOGFILE CMD...: runs CMD, its output to LOGFILE, the tail of it on failure.
-step() {
-    local name=$1 logfile=$2
-    shift 2
-    local t0=$SECONDS
-    if ! "$@" >"$logfile" 2>&1; then
-        tail -30 "$logfile" >&2
-        die "$name failed (log above)"
-    fi
-    log "$name ($((SECONDS - t0)) s)"
-}
+start_cluster
 
 # Each side runs its own pipelines/default.yml with the quality gates' max_quarantine_rate
 # raised to 1: the 3% dirty store fails the default 2% gate on orders, and nothing would be

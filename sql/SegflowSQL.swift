@@ -3,7 +3,8 @@ import Foundation
 /// The SQL that ships with segflow, and the default pipeline.
 ///
 /// `source/` holds the canonical source schema, `output/` the numbered migrations of the
-/// output schema and `reference/` the plain-SQL implementation of the features. `source/`,
+/// output schema and `reference/` the plain-SQL implementation of the features (and, in
+/// `reference/kpis/`, of the KPIs: the tests' oracle). `source/`,
 /// `output/` and `pipelines/default.yml` are embedded in the binary at build time
 /// (`EmbeddedFiles`, written by the EmbedFiles plugin), so an installed copy needs nothing
 /// beside it; `SEGFLOW_SQL_DIR` makes segflow read the SQL from that folder instead.

@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Embeds what the `segflow` binary needs at run time (the source schema, the output
-/// migrations and publish SQL, the default pipeline) into `SegflowSQL` as a generated Swift
+/// migrations, the default pipeline) into `SegflowSQL` as a generated Swift
 /// source, so that a lone copied binary works from any directory. Runs on every build:
 /// a new migration or an edited file is picked up without a step to remember.
 @main

@@ -195,7 +195,7 @@ private struct SizeMeasurement {
         _ = try SchemaMigrator(connection: connection, schema: pipeline.output.schema, logger: BenchSupport.logger).migrate()
         // T: the first instant of D + 1 in the pipeline's zone, as the engine and the reference compute it.
         guard let cutoff = try connection.execute(
-            "select ((\(day.description)::date + 1)::timestamp at time zone \(pipeline.timezone))::text as t"
+            "select ((\(day.description)::date + 1)::timestamp at time zone \(pipeline.timeZone.name))::text as t"
         )[0]["t"].string else { throw BenchFailure(description: "no cut-off") }
 
         let statements = CopyStatements(pipeline: pipeline, cutoff: cutoff)
@@ -359,7 +359,7 @@ private struct SizeMeasurement {
         let texts = try files.map { ($0.deletingPathExtension().lastPathComponent, Self.compatible(try String(contentsOf: $0, encoding: .utf8))) }
         let cleaning = pipeline.cleaning
         let settings: [(String, String)] = [
-            ("segflow.as_of", day.description), ("segflow.timezone", pipeline.timezone),
+            ("segflow.as_of", day.description), ("segflow.timezone", pipeline.timeZone.name),
             ("segflow.base_currency", pipeline.baseCurrency),
             ("segflow.max_order_total", String(format: "%.2f", cleaning.maxOrderTotal)),
             ("segflow.valid_statuses", cleaning.validStatuses.joined(separator: ",")),

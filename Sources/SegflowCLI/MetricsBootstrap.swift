@@ -4,23 +4,23 @@ import Segflow
 import Synchronization
 
 /// Bootstraps swift-metrics exactly once (it traps on a second call) with the Prometheus
-/// registry that `MetricsOptions.export` renders.
+/// backend that `MetricsOptions.export` renders.
 enum MetricsBootstrap {
-    private static let state = Mutex<PrometheusRegistry?>(nil)
+    private static let state = Mutex<PrometheusBackend?>(nil)
 
-    /// The process's registry, bootstrapping it on first use.
-    static func bootstrapOnce() -> PrometheusRegistry {
+    /// The process's backend, bootstrapping it on first use.
+    static func bootstrapOnce() -> PrometheusBackend {
         state.withLock { state in
-            if let registry = state { return registry }
-            let registry = PrometheusRegistry(help: RunMetrics.help)
-            MetricsSystem.bootstrap(registry)
-            state = registry
-            return registry
+            if let backend = state { return backend }
+            let backend = PrometheusBackend(help: RunMetrics.help)
+            MetricsSystem.bootstrap(backend)
+            state = backend
+            return backend
         }
     }
 
-    /// The registry if metrics were bootstrapped.
-    static var registry: PrometheusRegistry? {
+    /// The backend if metrics were bootstrapped.
+    static var backend: PrometheusBackend? {
         state.withLock { $0 }
     }
 }

@@ -55,7 +55,7 @@ enum StopSignals {
 
     /// The exit code a stop signal means.
     static func exitCode(for signal: Int32) -> Int32 {
-        signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated
+        signal == SIGINT ? RunExitCode.interrupted : RunExitCode.terminated
     }
 
     private static func received(_ signal: Int32) {

@@ -138,7 +138,7 @@ public struct SnapshotEngine: Sendable {
                       handle: { try shared.value.consumeSessionID($0, seen: &seenSessions.seen) },
                       finish: { seenSessions.seen = Int64Set() }),
                 .init(source: .orders, label: "orders_after_cutoff", sql: ordersAfterCutoffStatement(cutoff: session.cutoff),
-                      handle: { row in if let id = try row.int64(0) { shared.value.ordersAfterCutoff.insert(id) } }),
+                      handle: { row in if let id = try row.int64(OrderColumn.orderID) { shared.value.ordersAfterCutoff.insert(id) } }),
             ])
         }
 
@@ -251,12 +251,13 @@ public struct SnapshotEngine: Sendable {
     }
 }
 
-/// State a phase's worker thread owns until the phase ends.
+/// State a phase's worker thread owns until the phase ends (one thread, so no exclusivity checks
+/// on the per-row `inout` accesses).
 private final class SessionKeyState: @unchecked Sendable {
-    var seen: Int64Set
+    @exclusivity(unchecked) var seen: Int64Set
     init(capacity: Int) { seen = Int64Set(capacity: capacity) }
 }
 private final class HeldSessions: @unchecked Sendable {
-    var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
-    var anonymous = AnonymousSessions()
+    @exclusivity(unchecked) var rows: [(SessionJoin.Session, SessionCounts, [QuarantineRecord.RawValue])] = []
+    @exclusivity(unchecked) var anonymous = AnonymousSessions()
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
 import SegflowSQL
 
 /// Fills the source schema (`shop`, plus the ground truth in `shop_truth`) with synthetic
@@ -181,7 +182,7 @@ public final class DataGenerator: Sendable {
         let loaders = DispatchGroup()
         for (index, table) in tables.enumerated() {
             let queue = queues[index]
-            startThread(name: "segflow-load-\(table.rawValue)", group: loaders) {
+            Parallel.startThread(name: "segflow-load-\(table.rawValue)", group: loaders) {
                 var connection: PostgresConnection?
                 var copied = false
                 do {
@@ -229,7 +230,7 @@ public final class DataGenerator: Sendable {
         // Workers: simulate blocks, then hand them over in block order.
         let workers = DispatchGroup()
         for worker in 0..<max(1, min(configuration.workers, blockCount)) {
-            startThread(name: "segflow-generate-\(worker)", group: workers) {
+            Parallel.startThread(name: "segflow-generate-\(worker)", group: workers) {
                 while let block = counter.claim() {
                     var generator = BlockGenerator(world: world, block: block)
                     let output = generator.run()
@@ -323,39 +324,35 @@ public final class DataGenerator: Sendable {
         let groups = try Self.indexStatements()
         let next = Locked(0)
         let failure = Locked<Error?>(nil)
-        let group = DispatchGroup()
         let logger = self.logger
         let connections = min(3, max(1, ProcessInfo.processInfo.activeProcessorCount), groups.count)
-        for worker in 0..<connections {
-            startThread(name: "segflow-index-\(worker)", group: group) {
-                do {
-                    let connection = try connect()
-                    defer { connection.close() }
-                    // Sorting for an index is faster with room; never lower a larger server setting.
-                    try connection.simpleQuery("""
-                        select set_config('maintenance_work_mem', '256MB', false)
-                        where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('256MB')
-                        """)
-                    while failure.current == nil {
-                        let index = next.withLock { value -> Int in
-                            defer { value += 1 }
-                            return value
-                        }
-                        guard index < groups.count else { break }
-                        let started = Date()
-                        for statement in groups[index].statements {
-                            try connection.simpleQuery(statement)
-                        }
-                        logger.debug("indexed and analyzed", metadata: [
-                            "table": "\(groups[index].table)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
-                        ])
+        Parallel.onThreads(connections, name: "segflow-index") { _ in
+            do {
+                let connection = try connect()
+                defer { connection.close() }
+                // Sorting for an index is faster with room; never lower a larger server setting.
+                try connection.simpleQuery("""
+                    select set_config('maintenance_work_mem', '256MB', false)
+                    where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('256MB')
+                    """)
+                while failure.current == nil {
+                    let index = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
                     }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
+                    guard index < groups.count else { break }
+                    let started = Date()
+                    for statement in groups[index].statements {
+                        try connection.simpleQuery(statement)
+                    }
+                    logger.debug("indexed and analyzed", metadata: [
+                        "table": "\(groups[index].table)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+                    ])
                 }
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
-        group.wait()
         if let error = failure.current { throw error }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import SegflowEngine
 
 /// What `DataGenerator` produces. The output depends only on `customers`, `seed`,
 /// `dirtyRate`, `endDay`, `years`, `personaMix` and `blockSize`; never on `workers`
@@ -72,11 +73,19 @@ public struct GeneratorConfiguration: Sendable {
     public var blockCount: Int { (customers + blockSize - 1) / blockSize }
 }
 
-public enum GenerationError: Error, CustomStringConvertible, Sendable {
+public enum GenerationError: SegflowError, Sendable {
     case invalidConfiguration(String)
     /// The target already holds source data and `replace` is off.
     case sourceNotEmpty(String)
     case aborted(String)
+
+    public var code: SegflowErrorCode {
+        switch self {
+        case .invalidConfiguration: .invalidGeneratorConfiguration
+        case .sourceNotEmpty: .sourceNotEmpty
+        case .aborted: .generationAborted
+        }
+    }
 
     public var description: String {
         switch self {

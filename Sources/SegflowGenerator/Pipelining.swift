@@ -163,15 +163,3 @@ final class Locked<Value>: @unchecked Sendable {
 
     var current: Value { withLock { $0 } }
 }
-
-/// Starts `body` on a new thread; `group` is left when it returns.
-func startThread(name: String, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
-    group.enter()
-    let thread = Thread {
-        body()
-        group.leave()
-    }
-    thread.name = name
-    thread.stackSize = 4 << 20
-    thread.start()
-}

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import SegflowEngine
 
 /// The source tables the generator fills, in load order, with their COPY column lists.
 public enum SourceTable: String, CaseIterable, Sendable, Hashable {
@@ -91,6 +92,26 @@ public enum DefectKind: String, CaseIterable, Sendable, Hashable {
     case invalidValue = "invalid_value"
     /// A birth date in the future or before 1900.
     case invalidBirthDate = "invalid_birth_date"
+
+    /// What the clean stage records for a row with this defect (docs/semantics.md,
+    /// "Clean"); nil for defects it fixes without a record (padding, a country name it
+    /// knows) or never sees (future rows are after every cut-off).
+    public var quarantine: (reason: QuarantineReason, action: QuarantineRecord.Action)? {
+        switch self {
+        case .duplicate, .duplicateOlder, .duplicateNewer: (.duplicate, .rejected)
+        case .orphanCustomer: (.orphanCustomer, .rejected)
+        case .orphanOrder: (.orphanOrder, .rejected)
+        case .orphanProduct: (.orphanProduct, .rejected)
+        case .negativeAmount: (.negativeAmount, .rejected)
+        case .absurdAmount: (.absurdAmount, .rejected)
+        case .botSession: (.bot, .rejected)
+        case .unknownCurrency: (.unknownCurrency, .rejected)
+        case .invalidValue: (.invalidValue, .rejected)
+        case .malformedEmail: (.invalidEmail, .repaired)
+        case .invalidBirthDate: (.invalidBirthDate, .repaired)
+        case .futureTimestamp, .badCountry, .paddedText: nil
+        }
+    }
 
     /// The defects each table can receive.
     public static func kinds(for table: SourceTable) -> [DefectKind] {

@@ -10,14 +10,14 @@ extension PipelineConfiguration {
     }
 
     /// A deterministic line-per-setting rendering of the configuration, defaults included.
-    /// Rules appear in their canonical parenthesised form. The file path is left out.
+    /// Rules appear in their canonical parenthesised form. The file path and positions are left out.
     public var canonicalRendering: String {
         var lines: [String] = []
         func add(_ key: String, _ value: String) { lines.append("\(key)=\(Self.quote(value))") }
         add("version", String(version))
         add("name", name)
         add("description", description ?? "")
-        add("timezone", timezone)
+        add("timezone", timeZone.name)
         add("base_currency", baseCurrency)
         for kind in SourceName.allCases {
             switch sources[kind] ?? .defaultTable(for: kind) {

@@ -24,12 +24,23 @@ extension PipelineConfiguration {
 
     /// Parses and validates pipeline YAML; `file` names it in messages.
     public static func parse(yaml: String, file: String = "<pipeline>") throws(PipelineValidationError) -> PipelineConfiguration {
+        let read = read(yaml: yaml, file: file)
+        guard let configuration = read.configuration else { throw PipelineValidationError(issues: read.issues) }
+        return configuration
+    }
+
+    /// Reads pipeline YAML once, keeping every problem and the position of every setting.
+    package static func read(yaml: String, file: String) -> PipelineFile {
         // libyaml stops at a repeated key; each one found in a block mapping is reported and
         // blanked out (lines kept, so positions hold) and the file read again, so that the
         // other problems are still reported.
         var text = yaml
         var duplicates: [PipelineIssue] = []
         var composed: Node?
+        func failed(_ issues: [PipelineIssue]) -> PipelineFile {
+            PipelineFile(configuration: nil, issues: issues, positions: .init(), sourceMappings: nil,
+                         outputSchema: OutputConfiguration().schema)
+        }
         while true {
             do {
                 composed = try Yams.compose(yaml: text)
@@ -44,21 +55,24 @@ extension PipelineConfiguration {
                     text = found.blanked
                     continue
                 }
-                throw PipelineValidationError(issues: duplicates + [issue(for: error, file: file)])
+                return failed(duplicates + [issue(for: error, file: file)])
             }
         }
         guard let root = composed else {
-            throw PipelineValidationError(issues: duplicates + [
+            return failed(duplicates + [
                 PipelineIssue(file: file, line: 1, column: 1, message: "the pipeline file is empty", code: "empty_file"),
             ])
         }
         var reader = PipelineFileReader(file: file, yaml: text)
         let configuration = reader.read(root)
-        guard let configuration, reader.issues.isEmpty, duplicates.isEmpty else {
-            let sorted = (duplicates + reader.issues).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-            throw PipelineValidationError(issues: sorted)
-        }
-        return configuration
+        let issues = (duplicates + reader.issues).sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        return PipelineFile(
+            configuration: issues.isEmpty ? configuration : nil,
+            issues: issues,
+            positions: reader.positions,
+            sourceMappings: duplicates.isEmpty && root.mapping != nil ? reader.sources : nil,
+            outputSchema: reader.output.schema
+        )
     }
 
     /// A YAML syntax error as an issue at libyaml's position.

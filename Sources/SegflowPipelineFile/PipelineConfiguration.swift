@@ -14,8 +14,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var version: Int
     public var name: String
     public var description: String?
-    /// IANA time zone that defines calendar days.
-    public var timezone: String
+    /// The time zone that defines calendar days, resolved when the file was read.
+    public var timeZone: PipelineTimeZone
     /// ISO 4217 code all money is converted to.
     public var baseCurrency: String
     /// Every source, defaults (`shop.<name>`) filled in.
@@ -24,17 +24,19 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var qualityGates: [SourceName: QualityGate]
     public var output: OutputConfiguration
     public var segmentations: [SegmentationDefinition]
+    /// Where the file wrote each setting (empty for a configuration built in code).
+    public var positions: PipelinePositions
 
     public init(file: String, version: Int = PipelineConfiguration.currentVersion, name: String,
-                description: String? = nil, timezone: String, baseCurrency: String,
+                description: String? = nil, timeZone: PipelineTimeZone, baseCurrency: String,
                 sources: [SourceName: SourceMapping] = [:], cleaning: CleaningConfiguration = .init(),
                 qualityGates: [SourceName: QualityGate] = [:], output: OutputConfiguration = .init(),
-                segmentations: [SegmentationDefinition]) {
+                segmentations: [SegmentationDefinition], positions: PipelinePositions = .init()) {
         self.file = file
         self.version = version
         self.name = name
         self.description = description
-        self.timezone = timezone
+        self.timeZone = timeZone
         self.baseCurrency = baseCurrency
         var filled = sources
         for kind in SourceName.allCases where filled[kind] == nil {
@@ -45,6 +47,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.qualityGates = qualityGates
         self.output = output
         self.segmentations = segmentations
+        self.positions = positions
     }
 
     /// The segmentation marked `primary: true` (validation guarantees exactly one).
@@ -61,5 +64,5 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// Text features read by rules or expanded as families (they get a dictionary).
-    public var textFeatures: Set<Int> { segmentations.textFeatures }
+    public var textFeatures: Set<FeatureKey> { segmentations.textFeatures }
 }

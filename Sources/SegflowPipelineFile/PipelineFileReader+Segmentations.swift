@@ -150,17 +150,17 @@ extension PipelineFileReader {
                                      label: String) -> FamilyDefinition? {
         guard let featureName = string(node, "family") else { return nil }
         let textFeatures = FeatureCatalog.all.filter { $0.kind == .text }.map(\.name)
-        guard let index = FeatureCatalog.indexByName[featureName] else {
+        guard let feature = FeatureKey(name: featureName) else {
             issue("unknown feature '\(featureName)'\(NameSuggester.hint(for: featureName, among: textFeatures))",
                   at: node, code: "unknown_feature")
             return nil
         }
-        guard FeatureCatalog.all[index].kind == .text else {
-            issue("family feature '\(featureName)' must be text, not \(FeatureCatalog.all[index].kind.rawValue)"
+        guard feature.kind == .text else {
+            issue("family feature '\(featureName)' must be text, not \(feature.kind.rawValue)"
                 + " (text features: \(textFeatures.joined(separator: ", ")))", at: node)
             return nil
         }
-        var family = FamilyDefinition(feature: index)
+        var family = FamilyDefinition(feature: feature)
         var complete = true
         if let template = fields["name_template"]?.value {
             if let text = string(template, "name_template") {

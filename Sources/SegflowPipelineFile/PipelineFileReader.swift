@@ -4,17 +4,24 @@ import SegflowRules
 import Yams
 
 /// Walks the composed YAML of a pipeline file, building the configuration and collecting
-/// every problem with its position instead of stopping at the first.
+/// every problem with its position instead of stopping at the first. The one reader of
+/// pipeline files: `run`, `validate` and the config hash all work from what it read.
 package struct PipelineFileReader {
     let file: String
     let yaml: String
-    private let positions: ScalarPositionMap
+    private let scalarPositions: ScalarPositionMap
     private(set) var issues: [PipelineIssue] = []
+    /// Where every key and value of the file is written.
+    private(set) var positions = PipelinePositions()
+    /// The sources whose mapping reads well, even when other parts of the file do not.
+    private(set) var sources: [SourceName: SourceMapping] = [:]
+    /// The output settings as far as they read well (the default schema otherwise).
+    private(set) var output = OutputConfiguration()
 
     init(file: String, yaml: String) {
         self.file = file
         self.yaml = yaml
-        positions = ScalarPositionMap(yaml: yaml)
+        scalarPositions = ScalarPositionMap(yaml: yaml)
     }
 
     // MARK: Issues
@@ -32,7 +39,7 @@ package struct PipelineFileReader {
     private mutating func issue(_ error: ExpressionError, in node: Node, context: String) {
         let message = "\(context): \(error.message)"
         let code = error.message.hasPrefix("unknown feature") ? "unknown_feature" : "invalid_rule"
-        if let scalar = node.scalar, let (line, column) = positions.position(of: error.location.offset, in: scalar) {
+        if let scalar = node.scalar, let (line, column) = scalarPositions.position(of: error.location.offset, in: scalar) {
             issues.append(PipelineIssue(file: file, line: line, column: column, message: message, code: code))
         } else {
             issue(message, at: node, code: code)
@@ -154,6 +161,7 @@ package struct PipelineFileReader {
     // MARK: The document
 
     mutating func read(_ root: Node) -> PipelineConfiguration? {
+        positions = PipelinePositions(root: root)
         let allowed = ["version", "name", "description", "timezone", "base_currency", "sources", "cleaning",
                        "quality_gates", "output", "segmentations"]
         guard let top = entries(root, allowed: allowed, what: "the pipeline file") else { return nil }
@@ -173,10 +181,10 @@ package struct PipelineFileReader {
         let name = top["name"].flatMap { string($0.value, "name") }
         let description = top["description"].flatMap { string($0.value, "description", allowEmpty: true) }
 
-        var timezone: String?
+        var timeZone: PipelineTimeZone?
         if let node = top["timezone"]?.value, let value = string(node, "timezone") {
-            if TimeZone(identifier: value) != nil, value.contains("/") || value == "UTC" {
-                timezone = value
+            if let resolved = PipelineTimeZone(value) {
+                timeZone = resolved
             } else {
                 let known = TimeZone.knownTimeZoneIdentifiers
                 issue("unknown time zone '\(value)' (use an IANA name like Europe/Berlin)"
@@ -193,17 +201,17 @@ package struct PipelineFileReader {
             }
         }
 
-        let sources = top["sources"].map { readSources($0.value) } ?? [:]
+        sources = top["sources"].map { readSources($0.value) } ?? [:]
         let cleaning = top["cleaning"].map { readCleaning($0.value) } ?? CleaningConfiguration()
         let gates = top["quality_gates"].map { readQualityGates($0.value) } ?? [:]
-        let output = top["output"].map { readOutput($0.value) } ?? OutputConfiguration()
+        output = top["output"].map { readOutput($0.value) } ?? OutputConfiguration()
         let segmentations = top["segmentations"].map { readSegmentations($0.value) } ?? []
 
-        guard issues.isEmpty, let version, let name, let timezone, let currency else { return nil }
+        guard issues.isEmpty, let version, let name, let timeZone, let currency else { return nil }
         return PipelineConfiguration(
-            file: file, version: version, name: name, description: description, timezone: timezone,
+            file: file, version: version, name: name, description: description, timeZone: timeZone,
             baseCurrency: currency, sources: sources, cleaning: cleaning, qualityGates: gates, output: output,
-            segmentations: segmentations)
+            segmentations: segmentations, positions: positions)
     }
 
     // MARK: Sections

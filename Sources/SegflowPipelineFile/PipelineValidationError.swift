@@ -1,5 +1,8 @@
+import SegflowEngine
+
 /// Every problem found in a pipeline file, in file order.
-public struct PipelineValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PipelineValidationError: SegflowError, Sendable, Hashable {
+    public var code: SegflowErrorCode { .invalidPipelineFile }
     public var issues: [PipelineIssue]
 
     public init(issues: [PipelineIssue]) {

@@ -1,6 +1,7 @@
 import Segflow
 
-/// Builds small `FeatureColumns` by hand, by feature name; every feature not set is NULL.
+/// Builds small `FeatureColumns` by hand; every feature not set is NULL. Features are
+/// named by key, or by name as rules write them.
 public struct FeatureTableBuilder: Sendable {
     /// The table built so far.
     public private(set) var columns: FeatureColumns
@@ -10,8 +11,8 @@ public struct FeatureTableBuilder: Sendable {
         let count = customerIDs.count
         columns = FeatureColumns(
             customerIDs: customerIDs,
-            numbers: FeatureCatalog.all.map { $0.kind == .text ? [] : [Double](repeating: .nan, count: count) },
-            texts: FeatureCatalog.all.map { $0.kind == .text ? [String?](repeating: nil, count: count) : [] }
+            numbers: { _ in [Double](repeating: .nan, count: count) },
+            texts: { _ in [String?](repeating: nil, count: count) }
         )
     }
 
@@ -19,26 +20,28 @@ public struct FeatureTableBuilder: Sendable {
     public init(rows: [[String: Value]], customerIDs: [Int64]? = nil) {
         for row in rows {
             for name in row.keys {
-                precondition(FeatureCatalog.indexByName[name] != nil, "unknown feature \(name) in test table")
+                precondition(FeatureKey(name: name) != nil, "unknown feature \(name) in test table")
             }
         }
-        self.init(customerIDs: customerIDs ?? (0..<rows.count).map { Int64($0 + 1) })
-        for (index, feature) in FeatureCatalog.all.enumerated() {
-            if feature.kind == .text {
-                columns.texts[index] = rows.map { row in
-                    if case .text(let value) = row[feature.name] { return value }
-                    return nil
-                }
-            } else {
-                columns.numbers[index] = rows.map { row in
+        let ids = customerIDs ?? (0..<rows.count).map { Int64($0 + 1) }
+        columns = FeatureColumns(
+            customerIDs: ids,
+            numbers: { feature in
+                rows.map { row in
                     switch row[feature.name] {
                     case .number(let value): value
                     case .boolean(let value): value ? 1 : 0
                     default: .nan
                     }
                 }
+            },
+            texts: { feature in
+                rows.map { row in
+                    if case .text(let value) = row[feature.name] { return value }
+                    return nil
+                }
             }
-        }
+        )
     }
 
     /// The table of ``init(rows:customerIDs:)``.
@@ -47,21 +50,32 @@ public struct FeatureTableBuilder: Sendable {
     }
 
     /// Numeric values (nil is NULL); dates as days since 1970, booleans as 0/1.
-    public mutating func set(_ name: String, _ values: [Double?]) {
-        guard let index = FeatureColumns.index(of: name) else { fatalError("no feature \(name)") }
-        precondition(FeatureCatalog.all[index].kind != .text && values.count == columns.count)
-        columns.numbers[index] = values.map { $0 ?? .nan }
+    public mutating func set(_ feature: FeatureKey, _ values: [Double?]) {
+        columns.setNumbers(feature, values.map { $0 ?? .nan })
     }
 
     /// Text values (nil is NULL).
+    public mutating func set(_ feature: FeatureKey, texts values: [String?]) {
+        columns.setTexts(feature, values)
+    }
+
+    /// Numeric values of the feature named `name`.
+    public mutating func set(_ name: String, _ values: [Double?]) {
+        set(Self.key(name), values)
+    }
+
+    /// Text values of the feature named `name`.
     public mutating func set(_ name: String, texts values: [String?]) {
-        guard let index = FeatureColumns.index(of: name) else { fatalError("no feature \(name)") }
-        precondition(FeatureCatalog.all[index].kind == .text && values.count == columns.count)
-        columns.texts[index] = values
+        set(Self.key(name), texts: values)
     }
 
     /// The same value for every customer.
     public mutating func fill(_ name: String, _ value: Double) {
-        set(name, [Double?](repeating: value, count: columns.count))
+        set(Self.key(name), [Double?](repeating: value, count: columns.count))
+    }
+
+    private static func key(_ name: String) -> FeatureKey {
+        guard let key = FeatureKey(name: name) else { fatalError("no feature \(name)") }
+        return key
     }
 }

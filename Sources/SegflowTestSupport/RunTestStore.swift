@@ -63,6 +63,23 @@ public struct RunTestStore: Sendable {
         return path
     }
 
+    /// The default pipeline with one gate no test store passes (customers min_rows 100000000):
+    /// a run of it fails the gate (exit 65). The caller removes the file.
+    public static func pipelineFileFailingAGate() throws -> String {
+        let file = try pipelineFileWithoutGates()
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "\noutput:", with: "\nquality_gates:\n  customers: { min_rows: 100000000 }\n\noutput:")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// A pipeline file YAML cannot read (an unclosed `[`), in a temporary file the caller removes.
+    public static func unreadablePipelineFile() throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-broken-\(UUID().uuidString).yml")
+        try "name: x\nsources: [\n".write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     /// A runner over the store: 2 workers, no lock wait, no retries unless asked.
     public func runner(_ pipeline: PipelineConfiguration, lockTimeout: Double? = 0, retryFor: Double = 0,
                 logger: Logger = RunTestStore.quietLogger) -> PipelineRunner {

@@ -48,7 +48,7 @@ import Testing
     @Test func theEmbeddedFilesAreTheRepositorysFiles() throws {
         let embedded = EmbeddedFiles.files
         #expect(embedded["pipelines/default.yml"] == (try String(contentsOfFile: RepositoryFiles.path("pipelines/default.yml"), encoding: .utf8)))
-        for folder in ["sql/source", "sql/output", "sql/output/publish"] {
+        for folder in ["sql/source", "sql/output"] {
             let names = try FileManager.default.contentsOfDirectory(atPath: RepositoryFiles.path(folder)).filter { $0.hasSuffix(".sql") }
             #expect(!names.isEmpty)
             for name in names {

@@ -18,11 +18,8 @@ import Testing
 
     @Test func aGateFailureIsJSONToTheLastLine() throws {
         let store = try RunTestStore.make("json_gate", customers: 300, seed: 4)
-        let file = try RunTestStore.pipelineFileWithoutGates()
+        let file = try RunTestStore.pipelineFileFailingAGate()
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-            .replacingOccurrences(of: "\noutput:", with: "\nquality_gates:\n  customers: { min_rows: 100000000 }\n\noutput:")
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
         let outcome = try SegflowExecutable.run([
             "run", "-d", store.connectionString, "--pipeline", file, "--as-of", GeneratorConfiguration.defaultEndDay.description,
             "--workers", "2", "--log-format", "json",
@@ -36,11 +33,11 @@ import Testing
         #expect(last["level"] as? String == "error")
         #expect((last["error"] as? String)?.contains("quality gate failed") == true, "\(last)")
         #expect(last["exit_code"] as? String == "65")
+        #expect(last["code"] as? String == "qualityGateFailed")
     }
 
     @Test func pipelineFileErrorsAndGivingUpAreJSON() throws {
-        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-json-\(UUID().uuidString).yml")
-        try "name: x\nsources: [\n".write(to: broken, atomically: true, encoding: .utf8)
+        let broken = try RunTestStore.unreadablePipelineFile()
         defer { try? FileManager.default.removeItem(at: broken) }
         let invalid = try SegflowExecutable.run(["run", "--pipeline", broken.path, "--as-of", "2026-06-30", "--log-format", "json"])
         #expect(invalid.status == 2, "\(invalid)")
@@ -58,6 +55,7 @@ import Testing
         let last = try #require(jsonLines(gaveUp.standardError).last)
         #expect(last["level"] as? String == "error")
         #expect((last["error"] as? String)?.contains("gave up after") == true, "\(last)")
+        #expect(last["code"] as? String == "transientFailure")
     }
 
     @Test func aUsageErrorIsJSONWhenJSONWasAskedFor() throws {

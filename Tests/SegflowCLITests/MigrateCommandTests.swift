@@ -1,4 +1,5 @@
 import PostgresClient
+import Segflow
 import SegflowTestSupport
 import Testing
 @testable import SegflowCLI
@@ -28,5 +29,21 @@ import Testing
         try connection.execute("insert into segflow.schema_migrations (version, name, checksum) values (9999, 'future', 'x')")
         let command = try MigrateCommand.parse(["--database-url", database.connectionString, "--log-level", "warning", "--log-format", "text"])
         #expect(throws: SchemaTooNewError.self) { try command.run() }
+    }
+
+    @Test func aMigrationLockNotObtainedInTimeIsRecordedWithExit75() throws {
+        let (database, connection) = try LoadTestDatabase.migrated("cli_migrate_locked")
+        // Another migrator or publisher of the schema holds its lock.
+        let holder = try database.connect()
+        defer { holder.close() }
+        #expect(try holder.advisoryLock(SchemaMigrator.lockKey(schema: "segflow"), timeout: 0))
+        let command = try MigrateCommand.parse([
+            "--database-url", database.connectionString, "--lock-timeout", "0.2", "--log-level", "warning", "--log-format", "text",
+        ])
+        let error = #expect(throws: MigrationLockTimeoutError.self) { try command.run() }
+        #expect(error.map(CommandFailure.code(for:)) == RunExitCode.temporary)
+        #expect(try connection.texts("select command, status, exit_code from segflow.runs order by started_at") == [
+            ["migrate", "failed", "75"],
+        ])
     }
 }

@@ -92,6 +92,7 @@ select
     timezone,
     -- T: the first instant of D + 1 in the pipeline's time zone.
     ((as_of + 1)::timestamp at time zone timezone)                   as cutoff,
+    as_of - 6                                                        as day_7,
     as_of - 29                                                       as day_30,
     as_of - 89                                                       as day_90,
     as_of - 364                                                      as day_365,

@@ -10,6 +10,7 @@ select
     coalesce(sum(pu.net_revenue), 0)                                          as monetary,
     min(pu.order_day)                                                         as first_order_date,
     max(pu.order_day)                                                         as last_order_date,
+    count(pu.order_id) filter (where pu.order_day between p.day_7 and p.as_of)   as orders_7d,
     count(pu.order_id) filter (where pu.order_day between p.day_30 and p.as_of)  as orders_30d,
     count(pu.order_id) filter (where pu.order_day between p.day_90 and p.as_of)  as orders_90d,
     count(pu.order_id) filter (where pu.order_day between p.day_365 and p.as_of) as orders_365d,

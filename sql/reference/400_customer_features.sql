@@ -1,5 +1,5 @@
--- customer_features: one row per kept customer created before T, every feature of
--- FeatureCatalog (Sources/Segflow/Features/FeatureCatalog.swift) in catalog order.
+-- customer_features: one row per kept customer created before T, every feature declared in
+-- FeatureKey (Sources/Segflow/Features/FeatureKey.swift) in declaration order.
 --
 -- Types: integer -> int4, real -> float8, money -> numeric(14,2), date -> date,
 -- text -> text, boolean -> bool. Customers without purchases have frequency 0 and
@@ -98,7 +98,8 @@ features as (
         t.btyd_frequency::int4                                               as btyd_frequency,
         t.btyd_recency::int4                                                 as btyd_recency,
         t.btyd_t::int4                                                       as btyd_t,
-        t.btyd_monetary_value                                                as btyd_monetary_value
+        t.btyd_monetary_value                                                as btyd_monetary_value,
+        coalesce(o.orders_7d, 0)::int4                                       as orders_7d
     from customers as c
     cross join segflow_reference.params as p
     left join segflow_reference.int_customer_orders as o on o.customer_id = c.customer_id
@@ -193,7 +194,8 @@ select
     f.btyd_frequency,
     f.btyd_recency,
     f.btyd_t,
-    f.btyd_monetary_value
+    f.btyd_monetary_value,
+    f.orders_7d
 from features as f
 left join rfm as r
     on r.customer_id = f.customer_id;
@@ -205,62 +207,5 @@ comment on table segflow_reference.customer_features is
     'Per-customer features as of one day (docs/semantics.md), one row per kept customer created before the cut-off.';
 comment on column segflow_reference.customer_features.as_of is 'The as-of day D of the snapshot.';
 comment on column segflow_reference.customer_features.customer_id is 'The customer.';
-comment on column segflow_reference.customer_features.recency_days is 'Days from the last purchase to the as-of day; null without purchases.';
-comment on column segflow_reference.customer_features.frequency is 'Number of purchases (completed orders).';
-comment on column segflow_reference.customer_features.monetary is 'Net revenue of all purchases in the base currency.';
-comment on column segflow_reference.customer_features.aov is 'Average order value: monetary / frequency, rounded to the cent; null without purchases.';
-comment on column segflow_reference.customer_features.first_order_date is 'Local day of the first purchase.';
-comment on column segflow_reference.customer_features.last_order_date is 'Local day of the last purchase.';
-comment on column segflow_reference.customer_features.tenure_days is 'Days from the customer''s sign-up day to the as-of day.';
-comment on column segflow_reference.customer_features.orders_30d is 'Purchases in the 30 days ending on the as-of day.';
-comment on column segflow_reference.customer_features.orders_90d is 'Purchases in the 90 days ending on the as-of day.';
-comment on column segflow_reference.customer_features.orders_365d is 'Purchases in the 365 days ending on the as-of day.';
-comment on column segflow_reference.customer_features.monetary_30d is 'Net revenue of purchases in the trailing 30 days.';
-comment on column segflow_reference.customer_features.monetary_90d is 'Net revenue of purchases in the trailing 90 days.';
-comment on column segflow_reference.customer_features.monetary_365d is 'Net revenue of purchases in the trailing 365 days.';
-comment on column segflow_reference.customer_features.cancelled_orders is 'Orders cancelled (any time up to the as-of day).';
-comment on column segflow_reference.customer_features.refunded_orders is 'Orders refunded (any time up to the as-of day).';
-comment on column segflow_reference.customer_features.discounted_order_share is 'Share of purchases with an order discount, a line discount or a coupon; null without purchases.';
-comment on column segflow_reference.customer_features.avg_discount_rate is 'Mean of discount_total / subtotal over purchases; null without purchases.';
-comment on column segflow_reference.customer_features.full_price_order_share is 'Share of purchases with no discount of any kind; null without purchases.';
-comment on column segflow_reference.customer_features.sessions_total is 'Sessions of the customer (stitched anonymous ones included).';
-comment on column segflow_reference.customer_features.sessions_30d is 'Sessions in the trailing 30 days.';
-comment on column segflow_reference.customer_features.sessions_90d is 'Sessions in the trailing 90 days.';
-comment on column segflow_reference.customer_features.days_since_last_visit is 'Days from the last session to the as-of day; null without sessions.';
-comment on column segflow_reference.customer_features.sessions_without_order is 'Sessions to which no order is attributed.';
-comment on column segflow_reference.customer_features.product_views_90d is 'Product views in sessions of the trailing 90 days.';
-comment on column segflow_reference.customer_features.cart_adds_90d is 'Cart additions in sessions of the trailing 90 days.';
-comment on column segflow_reference.customer_features.cart_abandonments_90d is 'Sessions of the trailing 90 days with cart additions and no order by the customer within 24 hours (clipped at the cut-off).';
-comment on column segflow_reference.customer_features.last_abandoned_category is 'Category of the most recent abandoned cart; null if none.';
-comment on column segflow_reference.customer_features.preferred_channel is 'Channel of most sessions (ties: alphabetical); null without sessions.';
-comment on column segflow_reference.customer_features.chats is 'Support chats of the customer.';
-comment on column segflow_reference.customer_features.chats_90d is 'Support chats in the trailing 90 days.';
-comment on column segflow_reference.customer_features.customer_messages is 'Messages the customer wrote in chats.';
-comment on column segflow_reference.customer_features.questions_per_chat is 'Questions per chat; null without chats.';
-comment on column segflow_reference.customer_features.messages_per_chat is 'Customer messages per chat; null without chats.';
-comment on column segflow_reference.customer_features.avg_csat is 'Mean CSAT (1-5) of rated chats; null if none rated.';
-comment on column segflow_reference.customer_features.min_csat is 'Lowest CSAT given; null if none rated.';
-comment on column segflow_reference.customer_features.avg_sentiment is 'Mean chat sentiment (-1..1); null without chats.';
-comment on column segflow_reference.customer_features.escalations is 'Chats escalated to a supervisor.';
-comment on column segflow_reference.customer_features.escalation_rate is 'escalations / chats; null without chats.';
-comment on column segflow_reference.customer_features.top_product_line is 'Product line with the most net revenue (ties: alphabetical); null without purchases.';
-comment on column segflow_reference.customer_features.top_product_line_share is 'Share of net line revenue in the top product line; null without purchases.';
-comment on column segflow_reference.customer_features.distinct_categories is 'Distinct product categories purchased.';
-comment on column segflow_reference.customer_features.new_launch_item_share is 'Share of purchased units bought within 30 days of the product''s launch; null without purchases.';
-comment on column segflow_reference.customer_features.replenishable_item_share is 'Share of purchased units of products with a replenishment cycle; null without purchases.';
-comment on column segflow_reference.customer_features.median_days_between_orders is 'Median gap in days between consecutive purchase days; null with fewer than two purchase days.';
-comment on column segflow_reference.customer_features.next_expected_order_date is 'Last purchase day plus the median gap; null with fewer than two purchase days.';
-comment on column segflow_reference.customer_features.days_until_next_order is 'next_expected_order_date minus the as-of day (negative: overdue).';
-comment on column segflow_reference.customer_features.country is 'ISO 3166-1 alpha-2 country of the customer.';
-comment on column segflow_reference.customer_features.city is 'City of the customer.';
-comment on column segflow_reference.customer_features.newsletter_opt_in is 'Subscribed to the newsletter.';
-comment on column segflow_reference.customer_features.acquisition_channel is 'Channel through which the customer signed up.';
-comment on column segflow_reference.customer_features.age_band is 'Age on the as-of day: <25, 25-34, 35-44, 45-54, 55-64, 65+; null if unknown.';
-comment on column segflow_reference.customer_features.r_score is 'Recency score 1-5 among buyers (5 = most recent); null without purchases.';
-comment on column segflow_reference.customer_features.f_score is 'Frequency score 1-5 among buyers; null without purchases.';
-comment on column segflow_reference.customer_features.m_score is 'Monetary score 1-5 among buyers; null without purchases.';
-comment on column segflow_reference.customer_features.rfm_score is 'The three scores as one code, e.g. ''545''; null without purchases.';
-comment on column segflow_reference.customer_features.btyd_frequency is 'Repeat purchase days: distinct purchase days minus one; null without purchases.';
-comment on column segflow_reference.customer_features.btyd_recency is 'Days from the first to the last purchase day; null without purchases.';
-comment on column segflow_reference.customer_features.btyd_t is 'Days from the first purchase day to the as-of day; null without purchases.';
-comment on column segflow_reference.customer_features.btyd_monetary_value is 'Mean net revenue of the repeat purchase days (first day excluded); 0 when btyd_frequency is 0.';
+-- The feature columns mean what the feature table of docs/semantics.md says (declared in
+-- FeatureKey, Sources/Segflow/Features/FeatureKey.swift); they are not repeated here.

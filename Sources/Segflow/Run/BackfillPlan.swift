@@ -63,7 +63,8 @@ public struct BackfillPlan: Sendable, Equatable {
 }
 
 /// A backfill range that makes no sense.
-public struct BackfillPlanError: Error, CustomStringConvertible {
+public struct BackfillPlanError: SegflowError {
+    public var code: SegflowErrorCode { .invalidBackfillRange }
     public var problem: String
     public var description: String { problem }
 }

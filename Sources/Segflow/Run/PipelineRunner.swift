@@ -65,7 +65,7 @@ public struct PipelineRunner {
     public var engineSettings: SnapshotEngine.Settings {
         let cleaning = pipeline.cleaning
         return SnapshotEngine.Settings(
-            timeZone: TimeZone(identifier: pipeline.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current,
+            timeZone: pipeline.timeZone.zone,
             baseCurrency: pipeline.baseCurrency,
             sources: pipeline.sources,
             cleaning: CleaningRules(
@@ -87,7 +87,7 @@ public struct PipelineRunner {
         let job = SnapshotJob(runner: PipelineRunner(database: database, pipeline: pipeline, options: options, logger: logger),
                               command: "run", force: true, batches: [[asOf]])
         guard let report = try job.execute().published.first else {
-            throw PostgresError(code: .invalidUsage, message: "the run published no snapshot")
+            throw EngineInvariantError("the run published no snapshot")
         }
         return report
     }
@@ -99,7 +99,8 @@ public struct PipelineRunner {
 }
 
 /// Another run of the same pipeline holds the lock.
-public struct PipelineLockedError: Error, CustomStringConvertible {
+public struct PipelineLockedError: SegflowError {
+    public var code: SegflowErrorCode { .pipelineLocked }
     public var pipeline: String
     public var schema: String
     public var waited: Double?

@@ -32,7 +32,7 @@ struct QualityGateCheck {
 
     /// Freshness of every gated source for every day; throws `QualityGateError` on a breach.
     func checkFreshness(connection: PostgresConnection, days: [PostgresDate]) throws {
-        let calendar = LocalCalendar(timeZone: TimeZone(identifier: pipeline.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current)
+        let calendar = LocalCalendar(timeZone: pipeline.timeZone.zone)
         let cutoffs = days.map { ($0, calendar.cutoff(asOf: $0)) }
         var breaches: [QualityGateBreach] = []
         for (source, gate) in pipeline.qualityGates.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -48,7 +48,7 @@ struct QualityGateCheck {
             }.joined(separator: ", ")
             let mapping = pipeline.sources[source] ?? .defaultTable(for: source)
             let sql = "select \(columns) from (select \(expression) as e from \(mapping.fromClause)) as events"
-            let row = try connection.execute(PostgresQuery(unsafeSQL: sql, binds: cutoffs.map { $0.1.description } + (source == .fxRates ? [pipeline.timezone] : [])))[0]
+            let row = try connection.execute(PostgresQuery(unsafeSQL: sql, binds: cutoffs.map { $0.1.description } + (source == .fxRates ? [pipeline.timeZone.name] : [])))[0]
             for (index, (day, cutoff)) in cutoffs.enumerated() {
                 let newest = row[index].double
                 let age = newest.map { cutoff.secondsSince1970 - $0 }
@@ -151,7 +151,8 @@ public struct QualityGateBreach: Sendable, CustomStringConvertible {
 }
 
 /// Data-quality gates failed; nothing was published.
-public struct QualityGateError: Error, CustomStringConvertible {
+public struct QualityGateError: SegflowError {
+    public var code: SegflowErrorCode { .qualityGateFailed }
     public var breaches: [QualityGateBreach]
 
     public var description: String {

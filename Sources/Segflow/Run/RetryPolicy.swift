@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
 
 /// Retries an attempt that failed for a transient reason (connection refused or reset,
 /// server restart or admin shutdown, serialization failure, deadlock) with exponential
@@ -17,11 +18,10 @@ public struct RetryPolicy: Sendable {
         self.maxDelay = maxDelay
     }
 
-    /// Worth another attempt: a transient database error (`PostgresError.isTransient`,
-    /// which excludes configuration failures such as a wrong password) that is not a cancel.
+    /// Worth another attempt: a transient database error that is not a cancel
+    /// (`PostgresError.isRetryable`).
     public static func isTransient(_ error: any Error) -> Bool {
-        guard let error = error as? PostgresError else { return false }
-        return error.isTransient && !error.isCancellation
+        (error as? PostgresError)?.isRetryable ?? false
     }
 
     /// One attempt: its number (from 1), and a way to say it got somewhere, so a later
@@ -77,7 +77,8 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Transient failures went on for longer than the retry window: worth running again later.
-public struct TransientFailureError: Error, CustomStringConvertible {
+public struct TransientFailureError: SegflowError {
+    public var code: SegflowErrorCode { .transientFailure }
     public var attempts: Int
     public var seconds: Double
     /// The last error (already redacted: `PostgresError.description` carries no secrets).

@@ -3,8 +3,8 @@ import SegflowEngine
 import SegflowPipelineFile
 import SegflowPublish
 
-/// The exit code a failure of the library's work means, shared by the run ledger
-/// (`runs.exit_code`) and the command line, so both always say the same:
+/// The exit codes of segflow, defined here and nowhere else: the run ledger
+/// (`runs.exit_code`), the command line and its help text all use these.
 /// 0 ok; 2 usage or configuration error; 65 a data-quality gate failed (nothing
 /// published); 75 a temporary failure worth retrying (transient database errors that
 /// outlasted the retries, the pipeline lock not obtained within --lock-timeout, readers
@@ -23,18 +23,36 @@ public enum RunExitCode {
     /// 128 + SIGINT.
     public static let interrupted: Int32 = 130
 
+    /// The exit code of a failure: the stop's when one was requested (after a stop every
+    /// statement fails, cancelled or refused: that is the stop, not an error), else its category's.
     public static func code(for error: any Error) -> Int32 {
-        // After a stop every statement fails (cancelled, refused): that is the stop, not an error.
         if let stop = RunStop.requested { return stop.exitCode }
-        return switch error {
-        case is QualityGateError: dataQuality
-        case is TransientFailureError, is PipelineLockedError, is SwapLockTimeoutError, is MigrationLockTimeoutError,
-             is LockWaitTimeoutError: temporary
-        case _ where RetryPolicy.isTransient(error): temporary
-        // A wait the server cut short: the same run later, when the other session is done, can succeed.
-        case let error as PostgresError where error.sqlState == "55P03" || error.sqlState == "57014": temporary
-        case is PipelineValidationError, is ConnectionStringError, is BackfillPlanError, is SchemaTooNewError, is SchemaOutdatedError: usage
-        default: failure
+        return code(for: ErrorCategory(of: error))
+    }
+
+    public static func code(for category: ErrorCategory) -> Int32 {
+        switch category {
+        case .usage: usage
+        case .dataQuality: dataQuality
+        case .temporary: temporary
+        case .failure: failure
         }
+    }
+
+    /// Each code with what it means, in the order the help text lists them.
+    public static let meanings: [(code: Int32, meaning: String)] = [
+        (ok, "ok"),
+        (usage, "usage or configuration error"),
+        (dataQuality, "a data-quality gate failed (nothing published)"),
+        (temporary, "temporary failure worth retrying (database unavailable after --retry-for, "
+            + "the pipeline lock not obtained within --lock-timeout, or a table lock within --table-lock-timeout)"),
+        (terminated, "stopped by SIGTERM (running statements cancelled, the run recorded as cancelled)"),
+        (interrupted, "stopped by SIGINT (the same)"),
+        (failure, "anything else"),
+    ]
+
+    /// `Exit codes: 0 ok; 2 usage or configuration error; …`, shown in the help of `run` and `backfill`.
+    public static var summary: String {
+        "Exit codes: " + meanings.map { "\($0.code) \($0.meaning)" }.joined(separator: "; ") + "."
     }
 }

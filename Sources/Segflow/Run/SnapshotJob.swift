@@ -105,7 +105,7 @@ struct SnapshotJob {
         } catch {
             let code = RunExitCode.code(for: error)
             let stop = RunStop.requested
-            let status: RunStatus = stop != nil ? .cancelled : code == RunExitCode.dataQuality ? .gateFailed : .failed
+            let status = RunStatus(failureExitCode: code)
             let reason = stop.map { "cancelled: stopped by \($0.reason)" } ?? String(describing: error)
             state.recordPublished(ledger: ledger, patience: 30, logger: logger)
             if error is PipelineLockedError, state.runIDs.isEmpty, let first = days.first {
@@ -199,7 +199,7 @@ struct SnapshotJob {
             handedOver = Date()
         }
         guard let last = held else {
-            throw PostgresError(code: .invalidUsage, message: "the engine produced no snapshot for \(days.last.map { "\($0)" } ?? "?")")
+            throw EngineInvariantError("the engine produced no snapshot for \(days.last.map { "\($0)" } ?? "?")")
         }
         try published(try publish(last, quarantine: summary.quarantine, records: summary.quarantine.flatMap(\.records),
                                   seconds: summary.stageSeconds, runID: state.runID(last.asOf), control: control, logger: logger))
@@ -286,7 +286,7 @@ struct SnapshotJob {
         }
 
         func runID(_ day: PostgresDate) throws -> RunID {
-            guard let runID = runIDs[day] else { throw PostgresError(code: .invalidUsage, message: "no ledger row for \(day)") }
+            guard let runID = runIDs[day] else { throw EngineInvariantError("no ledger row for \(day)") }
             return runID
         }
 

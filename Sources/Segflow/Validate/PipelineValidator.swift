@@ -46,41 +46,28 @@ public struct PipelineValidator {
     }
 
     public func validate(yaml: String, file: String, database: PostgresConfiguration?) throws -> Report {
-        var issues: [PipelineIssue] = []
-        var configuration: PipelineConfiguration?
-        do {
-            configuration = try PipelineConfiguration.parse(yaml: yaml, file: file)
-        } catch {
-            issues = error.issues
-        }
-
+        let read = PipelineConfiguration.read(yaml: yaml, file: file)
+        var issues = read.issues
         var checked: [SourceName] = []
-        if let database, let sources = SourceMappingLocator.locate(yaml: yaml) {
+        if let database, let mappings = read.sourceMappings {
+            let sources = LocatedSource.locate(mappings: mappings, positions: read.positions)
             let connection = try PostgresConnection(database, logger: logger)
             defer { connection.close() }
             issues += try sourceIssues(sources, connection: connection, file: file)
             checked = sources.map(\.source)
-            let schema = configuration?.output.schema ?? OutputSchemaCheck.schemaName(yaml: yaml)
-            issues += try OutputSchemaCheck(connection: connection, file: file).issues(schema: schema, yaml: yaml)
+            issues += try OutputSchemaCheck(connection: connection, file: file)
+                .issues(schema: read.outputSchema, at: read.positions.value("output.schema") ?? .top)
         }
         issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-        return Report(file: file, issues: issues, configuration: configuration, checkedSources: checked)
+        return Report(file: file, issues: issues, configuration: read.configuration, checkedSources: checked)
     }
 
     /// The source checks of `validate`, for `run` and `backfill` before they record anything:
     /// throws `PipelineValidationError` (exit 2, placed at file:line:column) when a mapped
-    /// table or query cannot be read or lacks a column; warnings are logged. Positions come
-    /// from the pipeline file when it is still readable, else 1:1.
+    /// table or query cannot be read or lacks a column; warnings are logged. Placed where
+    /// the file read into `pipeline` gave each mapping (1:1 for a configuration built in code).
     public func checkSources(of pipeline: PipelineConfiguration, database: PostgresConfiguration, lockTimeout: Double? = nil) throws {
-        let yaml = try? String(contentsOfFile: pipeline.file, encoding: .utf8)
-        let located = yaml.flatMap(SourceMappingLocator.locate(yaml:)) ?? []
-        let sources = SourceName.allCases.map { source in
-            let mapping = pipeline.sources[source] ?? .defaultTable(for: source)
-            // The file may have changed since it was loaded: trust its position only for the same mapping.
-            return located.first { $0.source == source && $0.mapping == mapping }
-                ?? SourceMappingLocator.Located(source: source, mapping: mapping, line: 1, column: 1,
-                                                isDefault: pipeline.sources[source] == nil)
-        }
+        let sources = LocatedSource.locate(mappings: pipeline.sources, positions: pipeline.positions)
         let connection = try PostgresConnection(database, logger: logger)
         defer { connection.close() }
         if let lockTimeout { try connection.setLockTimeout(seconds: lockTimeout) }
@@ -100,7 +87,7 @@ public struct PipelineValidator {
         if !errors.isEmpty { throw PipelineValidationError(issues: errors) }
     }
 
-    private func sourceIssues(_ sources: [SourceMappingLocator.Located], connection: PostgresConnection,
+    private func sourceIssues(_ sources: [LocatedSource], connection: PostgresConnection,
                               file: String) throws -> [PipelineIssue] {
         let check = try SourceSchemaCheck(connection: connection, file: file)
         var issues: [PipelineIssue] = []

@@ -27,7 +27,7 @@ struct SourceSchemaCheck {
         try connection.simpleQuery("set statement_timeout = '60s'")
     }
 
-    func issues(for located: SourceMappingLocator.Located) throws -> [PipelineIssue] {
+    func issues(for located: LocatedSource) throws -> [PipelineIssue] {
         let source = located.source
         let what = Self.describe(located)
         func issue(_ message: String, code: String, severity: PipelineIssue.Severity = .error) -> PipelineIssue {
@@ -76,7 +76,7 @@ struct SourceSchemaCheck {
         try connection.execute("select format_type(\(Int(oid))::oid, null) as name").rows.first?["name"].string ?? "type \(oid)"
     }
 
-    private static func describe(_ located: SourceMappingLocator.Located) -> String {
+    private static func describe(_ located: LocatedSource) -> String {
         switch located.mapping {
         case .table(let name): located.isDefault ? "table \(name) (the default; the file does not map this source)" : "table \(name)"
         case .query: "the query"

@@ -14,7 +14,7 @@ struct BackfillCommand: ParsableCommand {
             killed backfill resumes where it stopped when run again. Snapshots of a batch share one \
             extraction; each is published atomically as soon as it is built. See docs/backfills.md.
 
-            \(ExitStatus.discussion)
+            \(RunExitCode.summary)
             """
     )
 
@@ -25,13 +25,13 @@ struct BackfillCommand: ParsableCommand {
     @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The first as-of day (YYYY-MM-DD).", valueName: "date"))
-    var from: String
+    var from: PostgresDate
 
     @Option(help: ArgumentHelp("The last as-of day (YYYY-MM-DD), included when it falls on a step.", valueName: "date"))
-    var to: String
+    var to: PostgresDate
 
     @Option(help: ArgumentHelp("Step between as-of days: day, week or month (month ends if --from is one).", valueName: "step"))
-    var every: String = "month"
+    var every: BackfillPlan.Step = .month
 
     @Flag(help: "Rebuild days already published with the same configuration.")
     var force = false
@@ -40,13 +40,7 @@ struct BackfillCommand: ParsableCommand {
     var batch = 12
 
     func validate() throws {
-        for (name, value) in [("--from", from), ("--to", to)] where PostgresDate(iso: value) == nil {
-            throw ValidationError("\(name) must be a day like 2026-06-30, not '\(value)'")
-        }
-        guard BackfillPlan.Step(rawValue: every) != nil else { throw ValidationError("--every must be day, week or month, not '\(every)'") }
-        if let first = PostgresDate(iso: from), let last = PostgresDate(iso: to), first > last {
-            throw ValidationError("--from \(from) is after --to \(to)")
-        }
+        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
     }
 
@@ -56,10 +50,7 @@ struct BackfillCommand: ParsableCommand {
         let started = Date()
         metrics.bootstrap()
         do {
-            guard let first = PostgresDate(iso: from), let last = PostgresDate(iso: to), let step = BackfillPlan.Step(rawValue: every) else {
-                throw ExitCode(ExitStatus.usage)
-            }
-            let plan = try BackfillPlan(from: first, to: last, every: step)
+            let plan = try BackfillPlan(from: from, to: to, every: every)
             let runner = PipelineRunner(
                 database: connection.configuration, pipeline: pipeline,
                 options: execution.runnerOptions, logger: logger
@@ -76,7 +67,7 @@ struct BackfillCommand: ParsableCommand {
             }
         } catch {
             metrics.finish(error: error, started: started, logger: logger)
-            throw ExitStatus.exit(for: error)
+            throw CommandFailure.exit(for: error)
         }
     }
 }

@@ -26,17 +26,16 @@ struct DemoCommand: ParsableCommand {
     var dirty: Double = 0.01
 
     @Option(help: ArgumentHelp("Snapshot day (default: the last day of the generated data).", valueName: "date"))
-    var asOf: String = GeneratorConfiguration.defaultEndDay.description
+    var asOf: PostgresDate = GeneratorConfiguration.defaultEndDay
 
     func validate() throws {
         guard customers >= 100 else { throw ValidationError("--customers must be at least 100") }
-        guard PostgresDate(iso: asOf) != nil else { throw ValidationError("--as-of must be a day like 2026-06-30") }
     }
 
     func run() throws {
         let logger = logging.makeLogger(defaultLevel: .warning)
         let pipeline = try pipelineOptions.load()
-        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(2) }
+        let day = asOf
 
         print("starting a throwaway PostgreSQL cluster…")
         let cluster = try LocalPostgresCluster.start(logger: logger)

@@ -17,7 +17,7 @@ struct GenerateCommand: ParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var startRetry: StartRetryOptions
+    @OptionGroup var retry: RetryOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Customers to generate (≈ 20 sessions, 5 orders, 12 order lines and 1 chat each).")
@@ -30,7 +30,7 @@ struct GenerateCommand: ParsableCommand {
     var dirty: Double = 0
 
     @Option(help: ArgumentHelp("Last day of the data, YYYY-MM-DD (never today's date: output must not depend on the clock).", valueName: "day"))
-    var end: String = GeneratorConfiguration.defaultEndDay.description
+    var end: PostgresDate = GeneratorConfiguration.defaultEndDay
 
     @Option(help: "Years of history before --end.")
     var years: Int = 3
@@ -45,7 +45,6 @@ struct GenerateCommand: ParsableCommand {
     var indexes = true
 
     func validate() throws {
-        guard PostgresDate(iso: end) != nil else { throw ValidationError("--end must be a day as YYYY-MM-DD, not '\(end)'") }
         do {
             try generatorConfiguration.validate()
         } catch {
@@ -55,7 +54,7 @@ struct GenerateCommand: ParsableCommand {
 
     var generatorConfiguration: GeneratorConfiguration {
         GeneratorConfiguration(
-            customers: customers, seed: seed, dirtyRate: dirty, endDay: PostgresDate(iso: end) ?? GeneratorConfiguration.defaultEndDay,
+            customers: customers, seed: seed, dirtyRate: dirty, endDay: end,
             years: years, workers: workers, replace: replace, createIndexes: indexes
         )
     }
@@ -64,7 +63,7 @@ struct GenerateCommand: ParsableCommand {
         let logger = logging.makeLogger(label: "segflow.generate")
         // Waits for a database that is still starting, as `run` does; then errors (a non-empty
         // shop without --replace, a failed COPY) end the command with their message.
-        try startRetry.connect(connection.configuration, logger: logger).close()
+        try retry.connect(connection.configuration, logger: logger).close()
         let report = try DataGenerator(configuration: generatorConfiguration, logger: logger).run(database: connection.configuration)
         print(report.summary)
     }

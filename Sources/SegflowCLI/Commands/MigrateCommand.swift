@@ -17,7 +17,7 @@ struct MigrateCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var logging: LoggingOptions
-    @OptionGroup var startRetry: StartRetryOptions
+    @OptionGroup var retry: RetryOptions
 
     @Option(help: "Name of the output schema.")
     var schema: String = "segflow"
@@ -34,7 +34,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.makeLogger()
-        let database = try startRetry.connect(connection.configuration, logger: logger)
+        let database = try retry.connect(connection.configuration, logger: logger)
         defer { database.close() }
         let migrator = try SchemaMigrator(connection: database, schema: schema, logger: logger)
 
@@ -46,25 +46,36 @@ struct MigrateCommand: ParsableCommand {
             for pending in state.pending {
                 print("pending  \(pending.version)  \(pending.name)")
             }
+            for feature in state.missingFeatureColumns {
+                print("pending  feature column \(feature)")
+            }
             print("schema \"\(schema)\" at version \(state.version) of \(state.knownVersion)")
             return
         }
 
         let ledger = RunLedger(connection: database, schema: schema, logger: logger)
-        let applied: [Migration]
+        let upgrade: SchemaUpgrade
         do {
-            applied = try migrator.migrate(lockTimeout: lockTimeout)
+            upgrade = try migrator.upgrade(lockTimeout: lockTimeout)
         } catch {
             // Leave a trace in the ledger when the schema is far enough along to have one.
+            // With the exit code the command ends with (75 for a lock not obtained in time).
+            let code = RunExitCode.code(for: error)
             if let runID = try? ledger.start(RunStart(command: "migrate", segflowVersion: SegflowVersion.current)) {
-                try? ledger.finish(runID, status: .failed, exitCode: 1, error: String(describing: error))
+                try? ledger.finish(runID, status: RunStatus(failureExitCode: code), exitCode: code, error: String(describing: error))
             }
             throw error
         }
-        if !applied.isEmpty {
+        let applied = upgrade.applied
+        if !upgrade.isEmpty {
             let runID = try ledger.start(RunStart(command: "migrate", segflowVersion: SegflowVersion.current))
-            try ledger.finish(runID, status: .succeeded, exitCode: 0, rowCounts: ["migrations_applied": applied.count])
+            try ledger.finish(runID, status: .succeeded, exitCode: RunExitCode.ok, rowCounts: [
+                "migrations_applied": applied.count,
+                "feature_columns_added": upgrade.addedFeatureColumns.count,
+                "feature_comments_set": upgrade.commentedFeatureColumns.count,
+            ])
         }
+        for feature in upgrade.addedFeatureColumns { print("added feature column \(feature)") }
         print("schema \"\(schema)\" at version \(migrator.knownVersion) (\(applied.count) migration\(applied.count == 1 ? "" : "s") applied)")
     }
 }

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
             failures for --retry-for seconds, and waits up to --lock-timeout for another run of the \
             same pipeline.
 
-            \(ExitStatus.discussion)
+            \(RunExitCode.summary)
             """
     )
 
@@ -24,18 +24,11 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var metrics: MetricsOptions
 
     @Option(help: ArgumentHelp("The snapshot's day in the pipeline's timezone (YYYY-MM-DD).", valueName: "date"))
-    var asOf: String
-
-    func validate() throws {
-        guard PostgresDate(iso: asOf) != nil else {
-            throw ValidationError("--as-of must be a day like 2026-06-30, not '\(asOf)'")
-        }
-    }
+    var asOf: PostgresDate
 
     func run() throws {
         let logger = logging.makeLogger()
         let pipeline = try pipelineOptions.load()
-        guard let day = PostgresDate(iso: asOf) else { throw ExitCode(ExitStatus.usage) }
         let runner = PipelineRunner(
             database: connection.configuration, pipeline: pipeline,
             options: execution.runnerOptions, logger: logger
@@ -43,13 +36,13 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         metrics.bootstrap()
         do {
-            let report = try runner.run(asOf: day)
+            let report = try runner.run(asOf: asOf)
             metrics.recordPublished(report, pipeline: pipeline)
             metrics.finish(error: nil, started: started, logger: logger)
             print(RunSummary(report: report).text)
         } catch {
             metrics.finish(error: error, started: started, logger: logger)
-            throw ExitStatus.exit(for: error)
+            throw CommandFailure.exit(for: error)
         }
     }
 }

@@ -41,8 +41,7 @@ struct StatusCommand: ParsableCommand {
             defer { database.close() }
             overview = try RunHistory(connection: database, schema: schemaName).overview(limit: limit)
         } catch {
-            CommandOutput.error("\(error)")
-            throw ExitCode(ExitStatus.code(for: error))
+            throw CommandFailure.exit(for: error)
         }
         if json {
             try CommandOutput.printJSON(overview)

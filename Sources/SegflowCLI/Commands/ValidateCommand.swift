@@ -42,12 +42,12 @@ struct ValidateCommand: ParsableCommand {
             // The file's own problems still count; the database part could not run.
             let fileOnly = try validate(nil)
             try printReport(fileOnly, databaseNote: "source tables not checked")
-            CommandOutput.error("cannot check the source tables: \(error)")
-            throw ExitCode(ExitStatus.code(for: error))
+            throw CommandFailure.exit(for: error, context: "cannot check the source tables")
         }
         try printReport(report, databaseNote: noDatabase ? "source tables not checked (--no-database)"
             : "\(report.checkedSources.count) sources checked against the database")
-        if !report.isClean { throw ExitCode(2) }
+        // The problems are on standard output already: nothing more to report.
+        if !report.isClean { throw ExitCode(RunExitCode.usage) }
     }
 
     private func printReport(_ report: PipelineValidator.Report, databaseNote: String) throws {

@@ -1,7 +1,4 @@
-import ArgumentParser
 import Foundation
-import Logging
-import PostgresClient
 
 /// Output helpers shared by `validate` and `status`.
 enum CommandOutput {
@@ -12,14 +9,6 @@ enum CommandOutput {
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
         print(String(decoding: data, as: UTF8.self))
-    }
-
-    static func error(_ message: String) {
-        if LogBootstrap.isJSON {
-            Logger(label: "segflow").error("failed", metadata: ["error": "\(message)"])
-        } else {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        }
     }
 
     /// `1 error`, `3 errors`.

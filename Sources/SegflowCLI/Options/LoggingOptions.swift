@@ -8,21 +8,15 @@ struct LoggingOptions: ParsableArguments {
         case auto, text, json
     }
 
-    @Option(help: "Minimum log level: trace, debug, info, notice, warning, error, critical (default: info; demo: warning).")
-    var logLevel: String?
+    @Option(help: "Minimum log level (default: info; validate, status, demo: warning).")
+    var logLevel: Logger.Level?
 
     @Option(help: "Log format: text on a terminal, JSON lines otherwise (auto).")
     var logFormat: Format = .auto
 
-    func validate() throws {
-        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
-            throw ValidationError("unknown --log-level '\(logLevel)'")
-        }
-    }
-
     /// Bootstraps swift-log once for the process and returns the root logger.
     func makeLogger(label: String = "segflow", defaultLevel: Logger.Level = .info) -> Logger {
-        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? defaultLevel
+        let level = logLevel ?? defaultLevel
         LogBootstrap.bootstrapOnce(level: level, json: logFormat == .json || (logFormat == .auto && isatty(STDERR_FILENO) == 0))
         var logger = Logger(label: label)
         logger.logLevel = level

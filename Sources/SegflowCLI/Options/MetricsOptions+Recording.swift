@@ -8,7 +8,7 @@ extension MetricsOptions {
     func recordPublished(_ report: PipelineRunner.Report, pipeline: PipelineConfiguration) {
         guard isEnabled else { return }
         RunMetrics().recordSnapshot(
-            asOf: report.asOf, timeZone: TimeZone(identifier: pipeline.timezone) ?? .gmt,
+            asOf: report.asOf, timeZone: pipeline.timeZone.zone,
             stageSeconds: report.stageSeconds, sources: report.quarantine.map(RunMetrics.SourceCounts.init),
             customers: report.customers, memberships: report.publish.rowCounts["customer_segments"] ?? 0
         )
@@ -17,14 +17,9 @@ extension MetricsOptions {
     /// Records how the whole command ended, then writes and pushes everything recorded.
     func finish(error: (any Error)?, started: Date, logger: Logger) {
         guard isEnabled else { return }
-        let exitCode = error.map(ExitStatus.code(for:)) ?? ExitStatus.ok
-        let status = switch exitCode {
-        case ExitStatus.ok: "succeeded"
-        case ExitStatus.dataQuality: "gate_failed"
-        case ExitStatus.terminated, ExitStatus.interrupted: "cancelled"
-        default: "failed"
-        }
-        RunMetrics().recordRun(status: status, exitCode: exitCode, seconds: Date().timeIntervalSince(started))
+        let exitCode = error.map(CommandFailure.code(for:)) ?? RunExitCode.ok
+        let status = exitCode == RunExitCode.ok ? RunStatus.succeeded : RunStatus(failureExitCode: exitCode)
+        RunMetrics().recordRun(status: status.rawValue, exitCode: exitCode, seconds: Date().timeIntervalSince(started))
         export(logger: logger)
     }
 }

@@ -63,8 +63,8 @@ struct MetricsOptions: ParsableArguments {
     /// Writes and pushes what was recorded. Returns false when an export failed (already logged).
     @discardableResult
     func export(logger: Logger) -> Bool {
-        guard isEnabled, let registry = MetricsBootstrap.registry else { return true }
-        let text = registry.render()
+        guard isEnabled, let backend = MetricsBootstrap.backend else { return true }
+        let text = backend.render()
         var ok = true
         if let metricsFile {
             do {

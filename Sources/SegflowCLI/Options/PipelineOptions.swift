@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Segflow
 
 /// Which pipeline file to use; loading it validates it before any data moves.
@@ -38,23 +37,13 @@ struct PipelineOptions: ParsableArguments {
         return .file(Self.defaultPath)
     }
 
-    /// The validated pipeline; on errors prints each as file:line:column and exits 2.
+    /// The validated pipeline, or a `PipelineValidationError` with every problem as
+    /// file:line:column (a usage error, exit 2).
     func load() throws -> PipelineConfiguration {
         let source = source
-        do {
-            switch source {
-            case .file(let path): return try PipelineConfiguration.load(path: path)
-            case .builtIn(let yaml): return try PipelineConfiguration.parse(yaml: yaml, file: source.name)
-            }
-        } catch {
-            for issue in error.issues {
-                if LogBootstrap.isJSON {
-                    Logger(label: "segflow").error("invalid pipeline file", metadata: ["error": "\(issue)", "file": "\(source.name)"])
-                } else {
-                    FileHandle.standardError.write(Data("\(issue)\n".utf8))
-                }
-            }
-            throw ExitCode(2)
+        switch source {
+        case .file(let path): return try PipelineConfiguration.load(path: path)
+        case .builtIn(let yaml): return try PipelineConfiguration.parse(yaml: yaml, file: source.name)
         }
     }
 }

@@ -1,17 +1,17 @@
 /// Chat aggregates per customer and snapshot.
 final class ChatActivity: @unchecked Sendable {
     let customers: Int
-    var chats: [Int32]
-    var chats90: [Int32]
+    @exclusivity(unchecked) var chats: [Int32]
+    @exclusivity(unchecked) var chats90: [Int32]
     /// Int64: per-chat ratios divide the exact sums; `customer_messages` saturates at int4 only when published.
-    var messages: [Int64]
-    var questions: [Int64]
-    var sentimentSum: [Double]
-    var sentimentCount: [Int32]
-    var csatSum: [Int32]
-    var csatCount: [Int32]
-    var minCsat: [Int32]
-    var escalations: [Int32]
+    @exclusivity(unchecked) var messages: [Int64]
+    @exclusivity(unchecked) var questions: [Int64]
+    @exclusivity(unchecked) var sentimentSum: [Double]
+    @exclusivity(unchecked) var sentimentCount: [Int32]
+    @exclusivity(unchecked) var csatSum: [Int32]
+    @exclusivity(unchecked) var csatCount: [Int32]
+    @exclusivity(unchecked) var minCsat: [Int32]
+    @exclusivity(unchecked) var escalations: [Int32]
 
     init(customers: Int, snapshots: Int) {
         self.customers = customers

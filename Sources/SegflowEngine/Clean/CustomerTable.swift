@@ -1,21 +1,21 @@
 /// Kept customers, column by column; a customer's row number is its index everywhere else.
 final class CustomerTable: @unchecked Sendable {
-    var index = Int64Index(capacity: 1 << 16)
-    var ids: [Int64] = []
-    var createdAt: [Int64] = []
-    var updatedAt: [Int64] = []
+    @exclusivity(unchecked) var index = Int64Index(capacity: 1 << 16)
+    @exclusivity(unchecked) var ids: [Int64] = []
+    @exclusivity(unchecked) var createdAt: [Int64] = []
+    @exclusivity(unchecked) var updatedAt: [Int64] = []
     /// The raw e-mail, for duplicate tie-breaks and the test-account and e-mail checks.
-    var rawEmail: [String?] = []
-    var country: [String?] = []
-    var city: [String?] = []
+    @exclusivity(unchecked) var rawEmail: [String?] = []
+    @exclusivity(unchecked) var country: [String?] = []
+    @exclusivity(unchecked) var city: [String?] = []
     /// Days since 1970, `Int32.min` for unknown.
-    var birthDay: [Int32] = []
-    var newsletter: [Bool] = []
-    var acquisitionChannel: [String?] = []
-    var rawCountry: [String?] = []
-    var rawBirthDay: [Int32] = []
+    @exclusivity(unchecked) var birthDay: [Int32] = []
+    @exclusivity(unchecked) var newsletter: [Bool] = []
+    @exclusivity(unchecked) var acquisitionChannel: [String?] = []
+    @exclusivity(unchecked) var rawCountry: [String?] = []
+    @exclusivity(unchecked) var rawBirthDay: [Int32] = []
     /// False for rows rejected after loading (test accounts).
-    var kept: [Bool] = []
+    @exclusivity(unchecked) var kept: [Bool] = []
 
     var count: Int { ids.count }
 

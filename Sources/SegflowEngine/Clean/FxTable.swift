@@ -3,9 +3,9 @@
 final class FxTable: @unchecked Sendable {
     let baseCurrency: String
     /// Per currency: days (since 1970, ascending) and rates scaled by 10^8.
-    private var days: [String: [Int32]] = [:]
-    private var rates: [String: [Int64]] = [:]
-    private var pending: [String: [(day: Int32, rate: Int64)]] = [:]
+    @exclusivity(unchecked) private var days: [String: [Int32]] = [:]
+    @exclusivity(unchecked) private var rates: [String: [Int64]] = [:]
+    @exclusivity(unchecked) private var pending: [String: [(day: Int32, rate: Int64)]] = [:]
 
     init(baseCurrency: String) {
         self.baseCurrency = baseCurrency

@@ -1,22 +1,22 @@
 /// Order lines: loaded raw, deduplicated and validated after loading, then grouped by order.
 final class ItemTable: @unchecked Sendable {
-    var lineNo: [Int32] = []
-    var quantity: [Int32] = []
-    var unitPriceCents: [Int64] = []
-    var listPriceCents: [Int64] = []
-    var discountCents: [Int64] = []
+    @exclusivity(unchecked) var lineNo: [Int32] = []
+    @exclusivity(unchecked) var quantity: [Int32] = []
+    @exclusivity(unchecked) var unitPriceCents: [Int64] = []
+    @exclusivity(unchecked) var listPriceCents: [Int64] = []
+    @exclusivity(unchecked) var discountCents: [Int64] = []
     /// The line's order and product as rows of the (finalised) order and product tables,
     /// resolved as lines stream in so the 64-bit ids need not be held: a row ≥ 0 (kept or
     /// not), else `-(k + 1)` for an id that is in neither, kept as `unknownIDs[k]`.
-    var order: [Int32] = []
-    var product: [Int32] = []
-    var unknownIDs: [Int64] = []
+    @exclusivity(unchecked) var order: [Int32] = []
+    @exclusivity(unchecked) var product: [Int32] = []
+    @exclusivity(unchecked) var unknownIDs: [Int64] = []
     /// round((quantity * unit_price - discount) * rate, 2) in base cents.
-    var netCents: [Int64] = []
-    var kept: [Bool] = []
+    @exclusivity(unchecked) var netCents: [Int64] = []
+    @exclusivity(unchecked) var kept: [Bool] = []
     /// Keys (order, line) seen, and those seen twice: only those rows need resolving.
-    var seenKeys = Int64Set(capacity: 1 << 16)
-    var duplicateKeys = Int64Set(capacity: 64)
+    @exclusivity(unchecked) var seenKeys = Int64Set(capacity: 1 << 16)
+    @exclusivity(unchecked) var duplicateKeys = Int64Set(capacity: 64)
 
     var count: Int { lineNo.count }
 
@@ -38,7 +38,7 @@ final class ItemTable: @unchecked Sendable {
     }
 
     /// Kept lines grouped by order (built by `groupByOrder`).
-    private(set) var byOrder = GroupIndex()
+    @exclusivity(unchecked) private(set) var byOrder = GroupIndex()
 
     func groupByOrder(orderCount: Int) {
         byOrder = GroupIndex(keyCount: orderCount, rowCount: count) { kept[$0] ? order[$0] : nil }

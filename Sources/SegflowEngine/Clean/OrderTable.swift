@@ -13,39 +13,39 @@ final class OrderTable: @unchecked Sendable {
         }
     }
 
-    var index = Int64Index(capacity: 1 << 16)
-    var ids: [Int64] = []
-    var customer: [Int32] = []
-    var placedAt: [Int64] = []
-    var updatedAt: [Int64] = []
-    var localDay: [Int32] = []
-    var status: [Status] = []
+    @exclusivity(unchecked) var index = Int64Index(capacity: 1 << 16)
+    @exclusivity(unchecked) var ids: [Int64] = []
+    @exclusivity(unchecked) var customer: [Int32] = []
+    @exclusivity(unchecked) var placedAt: [Int64] = []
+    @exclusivity(unchecked) var updatedAt: [Int64] = []
+    @exclusivity(unchecked) var localDay: [Int32] = []
+    @exclusivity(unchecked) var status: [Status] = []
     /// Raw status text and total, for duplicate tie-breaks.
-    var statusText: [String] = []
-    var totalCents: [Int64] = []
-    var sessionID: [Int64] = []   // 0: none
+    @exclusivity(unchecked) var statusText: [String] = []
+    @exclusivity(unchecked) var totalCents: [Int64] = []
+    @exclusivity(unchecked) var sessionID: [Int64] = []   // 0: none
     /// round((subtotal - discount_total) * rate, 2)
-    var netCents: [Int64] = []
-    var subtotalCents: [Int64] = []
-    var discountCents: [Int64] = []
-    var rateE8: [Int64] = []
-    var hasCoupon: [Bool] = []
+    @exclusivity(unchecked) var netCents: [Int64] = []
+    @exclusivity(unchecked) var subtotalCents: [Int64] = []
+    @exclusivity(unchecked) var discountCents: [Int64] = []
+    @exclusivity(unchecked) var rateE8: [Int64] = []
+    @exclusivity(unchecked) var hasCoupon: [Bool] = []
     /// Set by the session join: the attributed session (0: none) and its start.
-    var attributedSession: [Int64] = []
-    var attributedSessionStart: [Int64] = []
-    var explicitSessionConfirmed: [Bool] = []
+    @exclusivity(unchecked) var attributedSession: [Int64] = []
+    @exclusivity(unchecked) var attributedSessionStart: [Int64] = []
+    @exclusivity(unchecked) var explicitSessionConfirmed: [Bool] = []
     /// Raw values kept until validation.
-    var customerID: [Int64?] = []  // nil: NULL, which no customer matches
-    var currency: [String] = []
-    var shippingCents: [Int64] = []
-    var taxCents: [Int64] = []
+    @exclusivity(unchecked) var customerID: [Int64?] = []  // nil: NULL, which no customer matches
+    @exclusivity(unchecked) var currency: [String] = []
+    @exclusivity(unchecked) var shippingCents: [Int64] = []
+    @exclusivity(unchecked) var taxCents: [Int64] = []
     /// False for orders rejected after loading.
-    var kept: [Bool] = []
+    @exclusivity(unchecked) var kept: [Bool] = []
 
     var count: Int { ids.count }
 
     /// Kept orders grouped by customer, each group sorted by placed_at (see `groupByCustomer`).
-    private(set) var byCustomer = GroupIndex()
+    @exclusivity(unchecked) private(set) var byCustomer = GroupIndex()
 
     /// The row of a kept order.
     @inline(__always)

@@ -1,15 +1,15 @@
 /// Kept products with their category and product line as small integer codes.
 final class ProductCatalog: @unchecked Sendable {
-    var index = Int64Index(capacity: 1 << 12)
-    var ids: [Int64] = []
-    var skus: [String?] = []
-    var category: [Int32] = []
-    var productLine: [Int32] = []
+    @exclusivity(unchecked) var index = Int64Index(capacity: 1 << 12)
+    @exclusivity(unchecked) var ids: [Int64] = []
+    @exclusivity(unchecked) var skus: [String?] = []
+    @exclusivity(unchecked) var category: [Int32] = []
+    @exclusivity(unchecked) var productLine: [Int32] = []
     /// µs since 2000; `Int64.min` when unknown.
-    var launchedAt: [Int64] = []
-    var replenishable: [Bool] = []
-    var negativePrice: [Bool] = []
-    var kept: [Bool] = []
+    @exclusivity(unchecked) var launchedAt: [Int64] = []
+    @exclusivity(unchecked) var replenishable: [Bool] = []
+    @exclusivity(unchecked) var negativePrice: [Bool] = []
+    @exclusivity(unchecked) var kept: [Bool] = []
     let categories = Dictionary32()
     let productLines = Dictionary32()
 
@@ -23,8 +23,8 @@ final class ProductCatalog: @unchecked Sendable {
 
 /// Interns strings as dense 32-bit codes; code -1 is null.
 final class Dictionary32: @unchecked Sendable {
-    private(set) var values: [String] = []
-    private var codes: [String: Int32] = [:]
+    @exclusivity(unchecked) private(set) var values: [String] = []
+    @exclusivity(unchecked) private var codes: [String: Int32] = [:]
 
     func code(_ value: String?) -> Int32 {
         guard let value else { return -1 }

@@ -21,20 +21,20 @@ public struct QuarantineLog: Sendable {
         rowsIn += count
     }
 
-    mutating func reject(key: String, reason: String, raw: @autoclosure () -> [QuarantineRecord.RawValue]) {
+    mutating func reject(key: String, reason: QuarantineReason, raw: @autoclosure () -> [QuarantineRecord.RawValue]) {
         rowsRejected += 1
-        countsByReason[reason, default: 0] += 1
+        countsByReason[reason.rawValue, default: 0] += 1
         records.append(QuarantineRecord(source: source, key: key, reason: reason, action: .rejected, raw: raw()))
     }
 
-    mutating func repair(key: String, reason: String, raw: @autoclosure () -> [QuarantineRecord.RawValue]) {
+    mutating func repair(key: String, reason: QuarantineReason, raw: @autoclosure () -> [QuarantineRecord.RawValue]) {
         rowsRepaired += 1
-        countsByReason["repaired:" + reason, default: 0] += 1
+        countsByReason["repaired:" + reason.rawValue, default: 0] += 1
         records.append(QuarantineRecord(source: source, key: key, reason: reason, action: .repaired, raw: raw()))
     }
 
     /// Turns an earlier kept row into a rejected one (a better duplicate arrived later).
-    mutating func rejectKept(key: String, reason: String, raw: [QuarantineRecord.RawValue]) {
+    mutating func rejectKept(key: String, reason: QuarantineReason, raw: [QuarantineRecord.RawValue]) {
         reject(key: key, reason: reason, raw: raw)
     }
 }

@@ -9,7 +9,7 @@ public struct QuarantineRecord: Sendable, Hashable {
 
     public var source: String
     public var key: String
-    public var reason: String
+    public var reason: QuarantineReason
     public var action: Action
     /// The row's raw values by column, as text; nil for NULL.
     public var raw: [RawValue]
@@ -23,7 +23,7 @@ public struct QuarantineRecord: Sendable, Hashable {
         }
     }
 
-    public init(source: String, key: String, reason: String, action: Action, raw: [RawValue]) {
+    public init(source: String, key: String, reason: QuarantineReason, action: Action, raw: [RawValue]) {
         self.source = source
         self.key = key
         self.reason = reason

@@ -1,35 +1,34 @@
 import PostgresClient
 
 extension SourceCleaner {
-    /// Columns: chat_id, customer_id, visitor_id, started_at, ended_at, customer_messages,
-    /// questions, sentiment, csat, escalated, agent_messages.
+    /// A row of `ChatColumn`s.
     func consumeChat(_ row: BinaryCopyRow) throws {
         let box = log(.chats)
         box.log.receive()
-        guard let id = try row.int64(0) else {
-            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .chats))
+        guard let id = try row.int64(ChatColumn.chatID) else {
+            box.log.reject(key: "", reason: .missingKey, raw: RawValues.render(row, source: .chats))
             return
         }
-        guard let started = try row.timestamp(3) else {
-            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .chats))
+        guard let started = try row.timestamp(ChatColumn.startedAt) else {
+            box.log.reject(key: String(id), reason: .missingValue, raw: RawValues.render(row, source: .chats))
             return
         }
         // -infinity places no chat in time (infinity is after every cut-off, never read).
         guard started.isFinite else {
-            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .chats))
+            box.log.reject(key: String(id), reason: .invalidValue, raw: RawValues.render(row, source: .chats))
             return
         }
         let startedAt = started.microsecondsSince2000
-        let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
+        let endedAt = try row.timestamp(ChatColumn.endedAt)?.microsecondsSince2000 ?? startedAt
         let table = chats
         let slot: Int
         if let existing = table.index.find(id) {
             let old = Int(existing)
             guard endedAt > table.endedAt[old] else {
-                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .chats))
+                box.log.reject(key: String(id), reason: .duplicate, raw: RawValues.render(row, source: .chats))
                 return
             }
-            box.log.rejectKept(key: String(id), reason: "duplicate", raw: [.init("chat_id", String(id)),
+            box.log.rejectKept(key: String(id), reason: .duplicate, raw: [.init("chat_id", String(id)),
                 .init("ended_at", PostgresTimestamp(microsecondsSince2000: table.endedAt[old]).description)])
             slot = old
         } else {
@@ -49,18 +48,18 @@ extension SourceCleaner {
             table.agentMessages.append(0)
             table.kept.append(true)
         }
-        table.customerID[slot] = try row.int64(1)
-        table.visitorKey[slot] = (row.withBytes(2) { StableHash.visitorKey($0) } ?? nil) ?? 0
+        table.customerID[slot] = try row.int64(ChatColumn.customerID)
+        table.visitorKey[slot] = (row.withBytes(ChatColumn.visitorID) { StableHash.visitorKey($0) } ?? nil) ?? 0
         table.startedAt[slot] = startedAt
         table.endedAt[slot] = endedAt
-        table.customerMessages[slot] = try row.int32(5) ?? 0
-        table.questions[slot] = try row.int32(6) ?? 0
-        let sentiment = try row.double(7)
+        table.customerMessages[slot] = try row.int32(ChatColumn.customerMessages) ?? 0
+        table.questions[slot] = try row.int32(ChatColumn.questions) ?? 0
+        let sentiment = try row.double(ChatColumn.sentiment)
         table.sentiment[slot] = sentiment ?? 0
         table.sentimentIsNull[slot] = sentiment == nil
-        table.csat[slot] = try row.int32(8) ?? -1
-        table.escalated[slot] = try row.bool(9) ?? false
-        table.agentMessages[slot] = try row.int32(10) ?? 0
+        table.csat[slot] = try row.int32(ChatColumn.csat) ?? -1
+        table.escalated[slot] = try row.bool(ChatColumn.escalated) ?? false
+        table.agentMessages[slot] = try row.int32(ChatColumn.agentMessages) ?? 0
     }
 
     /// After all chats (customers and stitching known): validate and aggregate per snapshot.
@@ -73,14 +72,14 @@ extension SourceCleaner {
             let sentiment = table.sentiment[slot]
             let hasSentiment = !table.sentimentIsNull[slot]
             let csat = table.csat[slot]
-            let reason: String?
+            let reason: QuarantineReason?
             if table.startedAt[slot] > runStartedAt {
-                reason = "future_timestamp"
+                reason = .futureTimestamp
             } else if let customerID, customers.row(of: customerID) == nil {
-                reason = "orphan_customer"
+                reason = .orphanCustomer
             } else if (hasSentiment && !(sentiment >= -1 && sentiment <= 1)) || (csat != -1 && (csat < 1 || csat > 5))
                         || table.customerMessages[slot] < 0 || table.agentMessages[slot] < 0 || table.questions[slot] < 0 {
-                reason = "invalid_value"
+                reason = .invalidValue
             } else {
                 reason = nil
             }

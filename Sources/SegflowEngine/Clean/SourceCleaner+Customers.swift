@@ -1,27 +1,26 @@
 import PostgresClient
 
 extension SourceCleaner {
-    /// Columns: customer_id, email, created_at, country, city, birth_date, gender,
-    /// newsletter_opt_in, acquisition_channel, updated_at.
+    /// A row of `CustomerColumn`s.
     func consumeCustomer(_ row: BinaryCopyRow) throws {
         let box = log(.customers)
         box.log.receive()
-        guard let id = try row.int64(0) else {
-            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .customers))
+        guard let id = try row.int64(CustomerColumn.customerID) else {
+            box.log.reject(key: "", reason: .missingKey, raw: RawValues.render(row, source: .customers))
             return
         }
-        guard let created = try row.timestamp(2) else {
-            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .customers))
+        guard let created = try row.timestamp(CustomerColumn.createdAt) else {
+            box.log.reject(key: String(id), reason: .missingValue, raw: RawValues.render(row, source: .customers))
             return
         }
         // -infinity places no account in time (infinity is after every cut-off, never read).
         guard created.isFinite else {
-            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .customers))
+            box.log.reject(key: String(id), reason: .invalidValue, raw: RawValues.render(row, source: .customers))
             return
         }
         let createdAt = created.microsecondsSince2000
-        let rawEmail = try row.string(1)
-        let updatedAt = Self.orderingTime(try row.timestamp(9))
+        let rawEmail = try row.string(CustomerColumn.email)
+        let updatedAt = Self.orderingTime(try row.timestamp(CustomerColumn.updatedAt))
         let table = customers
         if let existing = table.index.find(id) {
             let slot = Int(existing)
@@ -29,10 +28,10 @@ extension SourceCleaner {
             let newer = (updatedAt, TextNormalization.lowerTrimmed(rawEmail) ?? "", createdAt)
                 > (table.updatedAt[slot], TextNormalization.lowerTrimmed(table.rawEmail[slot]) ?? "", table.createdAt[slot])
             if !newer {
-                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .customers))
+                box.log.reject(key: String(id), reason: .duplicate, raw: RawValues.render(row, source: .customers))
                 return
             }
-            box.log.rejectKept(key: String(id), reason: "duplicate", raw: [
+            box.log.rejectKept(key: String(id), reason: .duplicate, raw: [
                 .init("customer_id", String(id)), .init("email", table.rawEmail[slot]),
                 .init("created_at", PostgresTimestamp(microsecondsSince2000: table.createdAt[slot]).description),
                 .init("updated_at", Self.orderingTimeText(table.updatedAt[slot])),
@@ -61,12 +60,12 @@ extension SourceCleaner {
         table.createdAt[slot] = createdAt
         table.updatedAt[slot] = updatedAt
         table.rawEmail[slot] = rawEmail
-        table.rawCountry[slot] = try row.string(3)
-        table.city[slot] = try row.string(4).map(TextNormalization.trimmed)
+        table.rawCountry[slot] = try row.string(CustomerColumn.country)
+        table.city[slot] = try row.string(CustomerColumn.city).map(TextNormalization.trimmed)
         // ±infinity become the day sentinels `Self.birthDayText` reads back; both are repaired.
-        table.rawBirthDay[slot] = try row.date(5).map { $0.isFinite ? $0.daysSince1970 : $0.daysSince2000 > 0 ? .max : .min + 1 } ?? .min
-        table.newsletter[slot] = try row.bool(7) ?? false
-        table.acquisitionChannel[slot] = TextNormalization.lowerTrimmed(try row.string(8))
+        table.rawBirthDay[slot] = try row.date(CustomerColumn.birthDate).map { $0.isFinite ? $0.daysSince1970 : $0.daysSince2000 > 0 ? .max : .min + 1 } ?? .min
+        table.newsletter[slot] = try row.bool(CustomerColumn.newsletterOptIn) ?? false
+        table.acquisitionChannel[slot] = TextNormalization.lowerTrimmed(try row.string(CustomerColumn.acquisitionChannel))
     }
 
     /// After all customer rows: test accounts out, e-mails, countries and birth dates normalised.
@@ -82,21 +81,21 @@ extension SourceCleaner {
             let email = TextNormalization.lowerTrimmed(table.rawEmail[slot])
             if rules.isTestAccount(customerID: id, normalizedEmail: email) {
                 table.kept[slot] = false
-                box.log.reject(key: String(id), reason: "test_account", raw: [.init("customer_id", String(id)), .init("email", table.rawEmail[slot])])
+                box.log.reject(key: String(id), reason: .testAccount, raw: [.init("customer_id", String(id)), .init("email", table.rawEmail[slot])])
                 continue
             }
             if let email, !TextNormalization.isValidEmail(email) {
-                box.log.repair(key: String(id), reason: "invalid_email", raw: [.init("email", table.rawEmail[slot])])
+                box.log.repair(key: String(id), reason: .invalidEmail, raw: [.init("email", table.rawEmail[slot])])
             }
             if let raw = table.rawCountry[slot] {
                 let code = TextNormalization.countryCode(raw)
-                if code == nil { box.log.repair(key: String(id), reason: "invalid_country", raw: [.init("country", raw)]) }
+                if code == nil { box.log.repair(key: String(id), reason: .invalidCountry, raw: [.init("country", raw)]) }
                 table.country[slot] = code
             }
             let birth = table.rawBirthDay[slot]
             if birth != .min {
                 if birth > asOfDay || birth < limit {
-                    box.log.repair(key: String(id), reason: "invalid_birth_date", raw: [.init("birth_date", Self.birthDayText(birth))])
+                    box.log.repair(key: String(id), reason: .invalidBirthDate, raw: [.init("birth_date", Self.birthDayText(birth))])
                 } else {
                     table.birthDay[slot] = birth
                 }

@@ -1,25 +1,25 @@
 import PostgresClient
 
 extension SourceCleaner {
-    /// Columns: order_id, line_no, product_id, quantity, unit_price, list_price, discount.
+    /// A row of `OrderItemColumn`s.
     func consumeItem(_ row: BinaryCopyRow) throws {
         let box = log(.orderItems)
         // Lines of orders placed at or after the cut-off are not part of the snapshot.
-        if let orderID = try row.int64(0), ordersAfterCutoff.contains(orderID), orders.index.find(orderID) == nil { return }
+        if let orderID = try row.int64(OrderItemColumn.orderID), ordersAfterCutoff.contains(orderID), orders.index.find(orderID) == nil { return }
         box.log.receive()
-        guard let orderID = try row.int64(0), let lineNo = try row.int32(1) else {
-            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orderItems))
+        guard let orderID = try row.int64(OrderItemColumn.orderID), let lineNo = try row.int32(OrderItemColumn.lineNo) else {
+            box.log.reject(key: "", reason: .missingKey, raw: RawValues.render(row, source: .orderItems))
             return
         }
-        let unitField = try row.scaledNumeric(4, scale: 2)
-        guard let quantity = try row.int32(3), let unitField else {
-            box.log.reject(key: "\(orderID)/\(lineNo)", reason: "missing_value", raw: RawValues.render(row, source: .orderItems))
+        let unitField = try row.scaledNumeric(OrderItemColumn.unitPrice, scale: 2)
+        guard let quantity = try row.int32(OrderItemColumn.quantity), let unitField else {
+            box.log.reject(key: "\(orderID)/\(lineNo)", reason: .missingValue, raw: RawValues.render(row, source: .orderItems))
             return
         }
         // NaN, ±Infinity or more than Int64 cents is no amount.
-        let listPrice = try row.scaledNumeric(5, scale: 2), discount = try row.scaledNumeric(6, scale: 2)
+        let listPrice = try row.scaledNumeric(OrderItemColumn.listPrice, scale: 2), discount = try row.scaledNumeric(OrderItemColumn.discount, scale: 2)
         guard let unit = unitField.value, listPrice != .unrepresentable, discount != .unrepresentable else {
-            box.log.reject(key: "\(orderID)/\(lineNo)", reason: "invalid_value", raw: RawValues.render(row, source: .orderItems))
+            box.log.reject(key: "\(orderID)/\(lineNo)", reason: .invalidValue, raw: RawValues.render(row, source: .orderItems))
             return
         }
         let table = items
@@ -27,7 +27,7 @@ extension SourceCleaner {
         if !table.seenKeys.insert(key) { table.duplicateKeys.insert(key) }
         // A NULL product_id references no product (not even one whose id is 0); Int64.min
         // stands for it, the lowest, as NULL sorts last among duplicates.
-        let productID = try row.int64(2)
+        let productID = try row.int64(OrderItemColumn.productID)
         table.order.append(table.reference(orderID, row: orders.index.find(orderID)))
         table.lineNo.append(lineNo)
         table.product.append(table.reference(productID ?? .min, row: productID.flatMap { products.index.find($0) }))
@@ -73,30 +73,30 @@ extension SourceCleaner {
                 let key = (itemOrderID(index), table.lineNo[index])
                 if let previous, previous == key {
                     table.kept[index] = false
-                    box.log.reject(key: "\(key.0)/\(key.1)", reason: "duplicate", raw: rawItem(index))
+                    box.log.reject(key: "\(key.0)/\(key.1)", reason: .duplicate, raw: rawItem(index))
                 }
                 previous = key
             }
         }
         table.seenKeys = Int64Set()
         for index in 0..<table.count where table.kept[index] {
-            let reason: String?
+            let reason: QuarantineReason?
             // What `orders.row(of:)` and `products.row(of:)` would say of the ids.
             let orderReference = table.order[index], productReference = table.product[index]
             let orderRow = orderReference >= 0 && orders.kept[Int(orderReference)] ? orderReference : nil
             let productRow = productReference >= 0 && products.kept[Int(productReference)] ? productReference : nil
             if orderRow == nil {
-                reason = "orphan_order"
+                reason = .orphanOrder
             } else if productRow == nil {
-                reason = "orphan_product"
+                reason = .orphanProduct
             } else if table.quantity[index] <= 0 || table.unitPriceCents[index] < 0 || table.listPriceCents[index] < 0 || table.discountCents[index] < 0 {
-                reason = "negative_amount"
+                reason = .negativeAmount
             } else {
                 reason = nil
             }
             guard let orderRow, productRow != nil, reason == nil else {
                 table.kept[index] = false
-                box.log.reject(key: "\(itemOrderID(index))/\(table.lineNo[index])", reason: reason ?? "invalid_value", raw: rawItem(index))
+                box.log.reject(key: "\(itemOrderID(index))/\(table.lineNo[index])", reason: reason ?? .invalidValue, raw: rawItem(index))
                 continue
             }
             // Int128: 2147483647 × 9999999999.99 does not fit Int64; the line saturates instead.

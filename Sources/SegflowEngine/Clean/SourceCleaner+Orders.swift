@@ -1,60 +1,59 @@
 import PostgresClient
 
 extension SourceCleaner {
-    /// Columns: order_id, customer_id, session_id, placed_at, status, currency, subtotal,
-    /// discount_total, shipping_total, tax_total, total, coupon_code, updated_at.
+    /// A row of `OrderColumn`s.
     func consumeOrder(_ row: BinaryCopyRow) throws {
         let box = log(.orders)
         box.log.receive()
-        guard let id = try row.int64(0) else {
-            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .orders))
+        guard let id = try row.int64(OrderColumn.orderID) else {
+            box.log.reject(key: "", reason: .missingKey, raw: RawValues.render(row, source: .orders))
             return
         }
-        let placed = try row.timestamp(3)
-        let subtotalField = try row.scaledNumeric(6, scale: 2), discountField = try row.scaledNumeric(7, scale: 2)
-        let shipping = try row.scaledNumeric(8, scale: 2), tax = try row.scaledNumeric(9, scale: 2)
-        let totalField = try row.scaledNumeric(10, scale: 2)
+        let placed = try row.timestamp(OrderColumn.placedAt)
+        let subtotalField = try row.scaledNumeric(OrderColumn.subtotal, scale: 2), discountField = try row.scaledNumeric(OrderColumn.discountTotal, scale: 2)
+        let shipping = try row.scaledNumeric(OrderColumn.shippingTotal, scale: 2), tax = try row.scaledNumeric(OrderColumn.taxTotal, scale: 2)
+        let totalField = try row.scaledNumeric(OrderColumn.total, scale: 2)
         guard let placed, let subtotalField, let discountField, let totalField else {
-            box.log.reject(key: String(id), reason: "missing_value", raw: RawValues.render(row, source: .orders))
+            box.log.reject(key: String(id), reason: .missingValue, raw: RawValues.render(row, source: .orders))
             return
         }
         // -infinity places no order in time; NaN, ±Infinity or more than Int64 cents is no amount.
         guard placed.isFinite, let subtotal = subtotalField.value, let discount = discountField.value, let total = totalField.value,
               shipping != .unrepresentable, tax != .unrepresentable else {
-            box.log.reject(key: String(id), reason: "invalid_value", raw: RawValues.render(row, source: .orders))
+            box.log.reject(key: String(id), reason: .invalidValue, raw: RawValues.render(row, source: .orders))
             return
         }
         let placedAt = placed.microsecondsSince2000
-        let updatedAt = Self.orderingTime(try row.timestamp(12))
-        let status = try orderStatuses.value(row, 4) { TextNormalization.lowerTrimmed($0) ?? "" }
+        let updatedAt = Self.orderingTime(try row.timestamp(OrderColumn.updatedAt))
+        let status = try orderStatuses.value(row, OrderColumn.status.position) { TextNormalization.lowerTrimmed($0) ?? "" }
         let table = orders
         let slot: Int
         if let existing = table.index.find(id) {
             let old = Int(existing)
             // Latest updated_at wins; ties: the greater status text, then the greater total.
             guard (updatedAt, status, total) > (table.updatedAt[old], table.statusText[old], table.totalCents[old]) else {
-                box.log.reject(key: String(id), reason: "duplicate", raw: RawValues.render(row, source: .orders))
+                box.log.reject(key: String(id), reason: .duplicate, raw: RawValues.render(row, source: .orders))
                 return
             }
-            box.log.rejectKept(key: String(id), reason: "duplicate", raw: rawOrder(old))
+            box.log.rejectKept(key: String(id), reason: .duplicate, raw: rawOrder(old))
             slot = old
         } else {
             slot = table.count
             table.index.insert(id, Int32(slot))
             table.append(id: id)
         }
-        table.customerID[slot] = try row.int64(1)
-        table.sessionID[slot] = try row.int64(2) ?? 0
+        table.customerID[slot] = try row.int64(OrderColumn.customerID)
+        table.sessionID[slot] = try row.int64(OrderColumn.sessionID) ?? 0
         table.placedAt[slot] = placedAt
         table.updatedAt[slot] = updatedAt
         table.statusText[slot] = status
-        table.currency[slot] = try orderCurrencies.value(row, 5) { TextNormalization.uppercased(TextNormalization.trimmed($0 ?? "")) }
+        table.currency[slot] = try orderCurrencies.value(row, OrderColumn.currency.position) { TextNormalization.uppercased(TextNormalization.trimmed($0 ?? "")) }
         table.subtotalCents[slot] = subtotal
         table.discountCents[slot] = discount
         table.shippingCents[slot] = shipping?.value ?? 0
         table.taxCents[slot] = tax?.value ?? 0
         table.totalCents[slot] = total
-        table.hasCoupon[slot] = !row.isNull(11)
+        table.hasCoupon[slot] = !row.isNull(OrderColumn.couponCode)
     }
 
     private func rawOrder(_ slot: Int) -> [QuarantineRecord.RawValue] {
@@ -76,28 +75,28 @@ extension SourceCleaner {
         let table = orders
         let box = log(.orders)
         for slot in 0..<table.count {
-            let reason: String?
+            let reason: QuarantineReason?
             let customerID = table.customerID[slot]
             // A NULL customer_id matches no customer, not even one whose id is 0.
             let customerRow = customerID.flatMap(customers.row(of:))
             let day = calendar.localDay(table.placedAt[slot])
             let rate = fx.rateE8(currency: table.currency[slot], day: day)
             if table.placedAt[slot] > runStartedAt {
-                reason = "future_timestamp"
+                reason = .futureTimestamp
             } else if customerRow == nil {
-                reason = "orphan_customer"
+                reason = .orphanCustomer
             } else if !rules.validStatuses.contains(table.statusText[slot]) {
-                reason = "invalid_status"
+                reason = .invalidStatus
             } else if rate == nil {
-                reason = "unknown_currency"
+                reason = .unknownCurrency
             } else if table.subtotalCents[slot] < 0 || table.discountCents[slot] < 0 || table.shippingCents[slot] < 0
                         || table.taxCents[slot] < 0 || table.totalCents[slot] < 0 {
-                reason = "negative_amount"
+                reason = .negativeAmount
             } else if FxTable.convert(cents: table.subtotalCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents
                         // A discount beyond the largest order is as absurd, and its net revenue could
                         // reach no published total (numeric(14,2)).
                         || FxTable.convert(cents: table.discountCents[slot], rateE8: rate ?? 0) > rules.maxOrderTotalCents {
-                reason = "absurd_amount"
+                reason = .absurdAmount
             } else {
                 reason = nil
             }

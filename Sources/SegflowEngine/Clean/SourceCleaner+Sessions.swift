@@ -3,20 +3,19 @@ import PostgresClient
 extension SourceCleaner {
     /// The first pass (session ids only): finds the ids that occur more than once.
     func consumeSessionID(_ row: BinaryCopyRow, seen: inout Int64Set) throws {
-        if let id = try row.int64(0), !seen.insert(id) { duplicateSessionIDs.insert(id) }
+        if let id = try row.int64(SessionColumn.sessionID), !seen.insert(id) { duplicateSessionIDs.insert(id) }
     }
 
     /// The checks of a session row itself, whatever its duplicates (docs/semantics.md).
-    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64?, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> String? {
-        if startedAt > runStartedAt { return "future_timestamp" }
-        if pageViews > 500 || (pageViews > 50 && endedAt.saturatingSubtracting(startedAt) < 60_000_000) { return "bot" }
-        if let customerID, customers.row(of: customerID) == nil { return "orphan_customer" }
-        if pageViews < 0 || productViews < 0 || categoryViews < 0 || cartAdds < 0 { return "negative_amount" }
+    func rowRejectReason(startedAt: Int64, endedAt: Int64, customerID: Int64?, pageViews: Int32, productViews: Int32, categoryViews: Int32, cartAdds: Int32) -> QuarantineReason? {
+        if startedAt > runStartedAt { return .futureTimestamp }
+        if pageViews > 500 || (pageViews > 50 && endedAt.saturatingSubtracting(startedAt) < 60_000_000) { return .bot }
+        if let customerID, customers.row(of: customerID) == nil { return .orphanCustomer }
+        if pageViews < 0 || productViews < 0 || categoryViews < 0 || cartAdds < 0 { return .negativeAmount }
         return nil
     }
 
-    /// Columns: session_id, visitor_id, customer_id, started_at, ended_at, channel,
-    /// page_views, product_views, category_views, cart_adds, cart_product_id.
+    /// A row of `SessionColumn`s.
     ///
     /// Logged-in sessions join at once and teach the stitching which customer their visitor
     /// is; anonymous ones need the whole stitching, so those that pass their checks are held
@@ -25,15 +24,15 @@ extension SourceCleaner {
                         anonymous: inout AnonymousSessions) throws {
         let box = log(.sessions)
         box.log.receive()
-        let started = try row.timestamp(3)
+        let started = try row.timestamp(SessionColumn.startedAt)
         // -infinity places no session in time: not a login, rejected below.
         let startedAt = started.flatMap { $0.isFinite ? $0.microsecondsSince2000 : nil }
-        let customerID = try row.int64(2)
-        let visitorKey = row.withBytes(1) { StableHash.visitorKey($0) } ?? nil
-        let endedAt = try row.timestamp(4)?.microsecondsSince2000 ?? startedAt
-        let counts = SessionCounts(pageViews: try row.int32(6) ?? 0, categoryViews: try row.int32(8) ?? 0)
-        let productViews = try row.int32(7) ?? 0
-        let cartAdds = try row.int32(9) ?? 0
+        let customerID = try row.int64(SessionColumn.customerID)
+        let visitorKey = row.withBytes(SessionColumn.visitorID) { StableHash.visitorKey($0) } ?? nil
+        let endedAt = try row.timestamp(SessionColumn.endedAt)?.microsecondsSince2000 ?? startedAt
+        let counts = SessionCounts(pageViews: try row.int32(SessionColumn.pageViews) ?? 0, categoryViews: try row.int32(SessionColumn.categoryViews) ?? 0)
+        let productViews = try row.int32(SessionColumn.productViews) ?? 0
+        let cartAdds = try row.int32(SessionColumn.cartAdds) ?? 0
         // Visitor stitching counts every logged-in row that passes the row checks, whatever
         // its key or duplicates (docs/semantics.md, "Join").
         if let customerID, let startedAt, let visitorKey, let customer = customers.row(of: customerID),
@@ -41,12 +40,12 @@ extension SourceCleaner {
                            productViews: productViews, categoryViews: counts.categoryViews, cartAdds: cartAdds) == nil {
             stitching.recordLogin(visitorKey: visitorKey, customerRow: customer, at: startedAt)
         }
-        guard let id = try row.int64(0) else {
-            box.log.reject(key: "", reason: "missing_key", raw: RawValues.render(row, source: .sessions))
+        guard let id = try row.int64(SessionColumn.sessionID) else {
+            box.log.reject(key: "", reason: .missingKey, raw: RawValues.render(row, source: .sessions))
             return
         }
         guard let startedAt else {
-            let reason = started == nil ? "missing_value" : "invalid_value"
+            let reason = started == nil ? QuarantineReason.missingValue : .invalidValue
             box.log.reject(key: String(id), reason: reason, raw: RawValues.render(row, source: .sessions))
             return
         }
@@ -56,10 +55,10 @@ extension SourceCleaner {
             customerID: customerID,
             startedAt: startedAt,
             endedAt: endedAt ?? startedAt,
-            channel: try sessionChannels.value(row, 5) { join.activity.channelCode(TextNormalization.lowerTrimmed($0)) },
+            channel: try sessionChannels.value(row, SessionColumn.channel.position) { join.activity.channelCode(TextNormalization.lowerTrimmed($0)) },
             productViews: productViews,
             cartAdds: cartAdds,
-            cartProductID: try row.int64(10) ?? 0
+            cartProductID: try row.int64(SessionColumn.cartProductID) ?? 0
         )
         if duplicateSessionIDs.contains(id) {
             // Resolved after the stream, when every copy has been seen.
@@ -84,7 +83,7 @@ extension SourceCleaner {
         resolveHeldSessions(held, join: join)
     }
 
-    private func rowReason(_ session: SessionJoin.Session, counts: SessionCounts) -> String? {
+    private func rowReason(_ session: SessionJoin.Session, counts: SessionCounts) -> QuarantineReason? {
         rowRejectReason(startedAt: session.startedAt, endedAt: session.endedAt, customerID: session.customerID,
                         pageViews: counts.pageViews, productViews: session.productViews,
                         categoryViews: counts.categoryViews, cartAdds: session.cartAdds)
@@ -110,7 +109,7 @@ extension SourceCleaner {
         var previous: Int64?
         for (session, counts, raw) in sorted.map(\.element) {
             if previous == session.id {
-                box.log.reject(key: String(session.id), reason: "duplicate", raw: raw)
+                box.log.reject(key: String(session.id), reason: .duplicate, raw: raw)
             } else {
                 admitSession(session, counts: counts, join: join, raw: raw)
             }

@@ -20,16 +20,16 @@ final class SourceCleaner: @unchecked Sendable {
     let chats = ChatTable()
     let stitching = VisitorStitching()
     /// Orders placed at or after the cut-off: their lines are not read into the snapshot.
-    var ordersAfterCutoff = Int64Set()
+    @exclusivity(unchecked) var ordersAfterCutoff = Int64Set()
     /// Session ids that occur more than once; those rows are resolved after the stream.
-    var duplicateSessionIDs = Int64Set()
+    @exclusivity(unchecked) var duplicateSessionIDs = Int64Set()
     /// One log per source (in `SourceName.allCases` order), each touched only by the
     /// thread cleaning that source.
     private let logs: [QuarantineLogBox]
     /// Raw status, currency and channel spellings already normalised, per source thread.
-    var orderStatuses = SmallTextCache<String>()
-    var orderCurrencies = SmallTextCache<String>()
-    var sessionChannels = SmallTextCache<Int32>()
+    @exclusivity(unchecked) var orderStatuses = SmallTextCache<String>()
+    @exclusivity(unchecked) var orderCurrencies = SmallTextCache<String>()
+    @exclusivity(unchecked) var sessionChannels = SmallTextCache<Int32>()
 
     init(rules: CleaningRules, calendar: LocalCalendar, baseCurrency: String, asOfDay: Int32, cutoff: Int64, runStartedAt: Int64) {
         self.rules = rules
@@ -73,6 +73,6 @@ final class SourceCleaner: @unchecked Sendable {
 
 /// A source's quarantine log, shared by reference between the cleaner's methods.
 final class QuarantineLogBox: @unchecked Sendable {
-    var log: QuarantineLog
+    @exclusivity(unchecked) var log: QuarantineLog
     init(source: SourceName) { log = QuarantineLog(source: source.rawValue) }
 }

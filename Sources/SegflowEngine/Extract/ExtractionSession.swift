@@ -77,7 +77,8 @@ final class ExtractionSession {
         let group = DispatchGroup()
         for (index, task) in tasks.enumerated() {
             let work = UncheckedSendable((task, connections[index]))
-            DispatchQueue.global().async(group: group) {
+            // A thread of its own: the handler blocks on the connection for the whole COPY.
+            Parallel.startThread(name: "segflow-extract-\(task.label)", group: group) {
                 let (task, connection) = work.value
                 let started = Date()
                 do {
@@ -132,7 +133,7 @@ private final class ResultBox: @unchecked Sendable {
 
     func get(_ index: Int) throws -> (rows: Int, seconds: Double) {
         guard let result = lock.withLock({ results[index] }) else {
-            throw PostgresError(code: .invalidUsage, message: "extract task \(index) did not finish")
+            throw EngineInvariantError("extract task \(index) did not finish")
         }
         return try result.get()
     }

@@ -15,7 +15,7 @@ final class ColumnBuffers: @unchecked Sendable {
     /// Allocates every catalog column with `rows` rows (numbers NaN, texts nil), lets `fill`
     /// write them, and returns them as the arrays of `FeatureColumns`.
     static func fill(rows: Int, _ fill: (ColumnBuffers) -> Void) -> (numbers: [[Double]], texts: [[String?]]) {
-        let isText = FeatureCatalog.all.map { $0.kind == .text }
+        let isText = FeatureKey.allCases.map { $0.kind == .text }
         var numbers = [[Double]](repeating: [], count: isText.count)
         var texts = [[String?]](repeating: [], count: isText.count)
         var numberBuffers = [UnsafeMutableBufferPointer<Double>](repeating: .init(start: nil, count: 0), count: isText.count)

@@ -3,7 +3,7 @@ import Foundation
 import PostgresClient
 
 /// Computes `FeatureColumns` for one snapshot from the joined model, with parallel
-/// Dispatch workers over partitions of customers. Definitions: FeatureCatalog and
+/// workers over partitions of customers. Definitions: FeatureKey and
 /// docs/semantics.md.
 struct FeatureBuilder {
     let window: SnapshotWindow
@@ -25,16 +25,15 @@ struct FeatureBuilder {
         let partitions = max(1, min(count / 2_000 + 1, workers * 8))
         let filled = ColumnBuffers.fill(rows: count) { columns in
             let shared = UncheckedSendable((self, rows, columns))
-            DispatchQueue.concurrentPerform(iterations: partitions) { partition in
+            Parallel.forEachPartition(rows: count, count: partitions) { outputs in
                 let (builder, rows, columns) = shared.value
-                let start = count * partition / partitions, end = count * (partition + 1) / partitions
                 var scratch = CustomerScratch()
-                for output in start..<end {
+                for output in outputs {
                     builder.computeCustomer(Int32(rows[output]), into: columns, at: output, scratch: &scratch)
                 }
             }
         }
-        var result = FeatureColumns(customerIDs: rows.map { customers.ids[$0] }, numbers: filled.numbers, texts: filled.texts)
+        var result = FeatureColumns(customerIDs: rows.map { customers.ids[$0] }, numberColumns: filled.numbers, textColumns: filled.texts)
         RFMScorer.score(&result)
         return result
     }
@@ -54,7 +53,7 @@ struct FeatureBuilder {
         let D = window.day
         var frequency = 0, cancelled = 0, refunded = 0
         var monetary: Int64 = 0
-        var orders30 = 0, orders90 = 0, orders365 = 0
+        var orders7 = 0, orders30 = 0, orders90 = 0, orders365 = 0
         var monetary30: Int64 = 0, monetary90: Int64 = 0, monetary365: Int64 = 0
         var discountedOrders = 0
         var discountRateSum = 0.0
@@ -96,6 +95,7 @@ struct FeatureBuilder {
             let day = orders.localDay[order]
             // Saturating: amounts are only as bounded as numeric(12,2) × rate (docs/operations.md, "Limits").
             monetary.saturatingAdd(net)
+            if window.isRecent(day, days: 7) { orders7 += 1 }
             if window.isRecent(day, days: 30) { orders30 += 1; monetary30.saturatingAdd(net) }
             if window.isRecent(day, days: 90) { orders90 += 1; monetary90.saturatingAdd(net) }
             if window.isRecent(day, days: 365) { orders365 += 1; monetary365.saturatingAdd(net) }
@@ -136,6 +136,7 @@ struct FeatureBuilder {
         f.set(.monetary, row, Double(monetary) / 100)
         f.set(.cancelledOrders, row, Double(cancelled))
         f.set(.refundedOrders, row, Double(refunded))
+        f.set(.orders7d, row, Double(orders7))
         f.set(.orders30d, row, Double(orders30))
         f.set(.orders90d, row, Double(orders90))
         f.set(.orders365d, row, Double(orders365))

@@ -2,11 +2,11 @@
 /// `score = min(5, 1 + (5 * (rank - 1)) / buyers)` (see FeatureCatalog.rfmScoreRule).
 enum RFMScorer {
     static func score(_ features: inout FeatureColumns) {
-        let frequency = features.numbers[FeatureKey.frequency.index]
+        let frequency = features.numbers(.frequency)
         let buyers = frequency.indices.filter { !frequency[$0].isNaN && frequency[$0] > 0 }
         guard !buyers.isEmpty else { return }
-        let recency = features.numbers[FeatureKey.recencyDays.index]
-        let monetary = features.numbers[FeatureKey.monetary.index]
+        let recency = features.numbers(.recencyDays)
+        let monetary = features.numbers(.monetary)
         // Recency ranks descending: the longest ago ranks first and scores lowest.
         let r = scores(buyers.map { -recency[$0] })
         let f = scores(buyers.map { frequency[$0] })
@@ -21,10 +21,10 @@ enum RFMScorer {
             mColumn[row] = Double(m[position])
             codes[row] = "\(r[position])\(f[position])\(m[position])"
         }
-        features.numbers[FeatureKey.rScore.index] = rColumn
-        features.numbers[FeatureKey.fScore.index] = fColumn
-        features.numbers[FeatureKey.mScore.index] = mColumn
-        features.texts[FeatureKey.rfmScore.index] = codes
+        features.setNumbers(.rScore, rColumn)
+        features.setNumbers(.fScore, fColumn)
+        features.setNumbers(.mScore, mColumn)
+        features.setTexts(.rfmScore, codes)
     }
 
     /// Scores in input order; `rank` is SQL's rank() over ascending values.

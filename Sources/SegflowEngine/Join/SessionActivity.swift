@@ -4,19 +4,19 @@
 final class SessionActivity: @unchecked Sendable {
     let customers: Int
     let snapshots: Int
-    var sessions: [Int32]
-    var sessions30: [Int32]
-    var sessions90: [Int32]
-    var lastVisit: [Int64]
-    var productViews90: [Int32]
-    var cartAdds90: [Int32]
-    var abandoned90: [Int32]
-    var lastAbandonedAt: [Int64]
-    var lastAbandonedSession: [Int64]
-    var lastAbandonedCategory: [Int32]
+    @exclusivity(unchecked) var sessions: [Int32]
+    @exclusivity(unchecked) var sessions30: [Int32]
+    @exclusivity(unchecked) var sessions90: [Int32]
+    @exclusivity(unchecked) var lastVisit: [Int64]
+    @exclusivity(unchecked) var productViews90: [Int32]
+    @exclusivity(unchecked) var cartAdds90: [Int32]
+    @exclusivity(unchecked) var abandoned90: [Int32]
+    @exclusivity(unchecked) var lastAbandonedAt: [Int64]
+    @exclusivity(unchecked) var lastAbandonedSession: [Int64]
+    @exclusivity(unchecked) var lastAbandonedCategory: [Int32]
     /// Session counts per channel code: index (slot * channelCapacity + channel).
-    var channelCounts: [Int32]
-    private(set) var channelCapacity: Int
+    @exclusivity(unchecked) var channelCounts: [Int32]
+    @exclusivity(unchecked) private(set) var channelCapacity: Int
     let channels = Dictionary32()
 
     init(customers: Int, snapshots: Int) {

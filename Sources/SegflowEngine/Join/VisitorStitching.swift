@@ -1,9 +1,9 @@
 /// Which customer each visitor is: the customer of its earliest logged-in session before
 /// the cut-off (ties: the lowest customer row). See docs/semantics.md, "Join".
 final class VisitorStitching: @unchecked Sendable {
-    private var index = Int64Index(capacity: 1 << 16)
-    private var customer: [Int32] = []
-    private var firstLogin: [Int64] = []
+    @exclusivity(unchecked) private var index = Int64Index(capacity: 1 << 16)
+    @exclusivity(unchecked) private var customer: [Int32] = []
+    @exclusivity(unchecked) private var firstLogin: [Int64] = []
 
     /// Records a logged-in session of `customerRow` for the visitor with this key.
     func recordLogin(visitorKey: Int64, customerRow: Int32, at startedAt: Int64) {

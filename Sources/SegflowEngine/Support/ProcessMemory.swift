@@ -1,3 +1,4 @@
+import CSegflowAllocator
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,25 +32,11 @@ enum ProcessMemory {
     /// so freeing one unmaps it. glibc's default threshold rises with each freed block up to
     /// 32 MiB, and freed heap below it stays resident.
     static func configureAllocator() {
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in malloc.h
-        guard let symbol = glibcSymbol("mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: MallOpt.self)(mmapThreshold, 256 << 10)
+        _ = segflow_set_mmap_threshold(256 << 10)
     }
 
     /// Hands free heap pages back to the operating system (after large tables are freed).
     static func releaseFreeMemory() {
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        guard let symbol = glibcSymbol("malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-    }
-
-    /// A glibc allocator function (the Glibc module does not export malloc.h); nil elsewhere.
-    private static func glibcSymbol(_ name: String) -> UnsafeMutableRawPointer? {
-        #if os(Linux)
-        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
-        #else
-        return nil
-        #endif
+        _ = segflow_release_free_memory()
     }
 }

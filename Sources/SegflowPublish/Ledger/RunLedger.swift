@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import SegflowEngine
 
 /// Records runs in the output schema's `runs` table.
 ///
@@ -182,13 +183,13 @@ public final class RunLedger {
 
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         guard let configuration else {
-            guard let connection else { throw PostgresError(code: .invalidUsage, message: "the ledger has no connection") }
+            guard let connection else { throw EngineInvariantError("the ledger has no connection") }
             return try body(connection)
         }
         if connection?.isOpen != true {
             connection = try PostgresConnection(configuration, logger: logger)
         }
-        guard let current = connection else { throw PostgresError(code: .invalidUsage, message: "the ledger has no connection") }
+        guard let current = connection else { throw EngineInvariantError("the ledger has no connection") }
         do {
             return try body(current)
         } catch let error as PostgresError where error.code == .connectionFailed {

@@ -2,11 +2,8 @@ import PostgresClient
 import SegflowEngine
 
 /// Encodes `FeatureColumns` as `customer_features` rows for binary COPY:
-/// as_of, customer_id, then every `FeatureCatalog.all` feature in catalog order.
-///
-/// Kinds map to SQL types as in the migrations: integer → int4, real → float8,
-/// money → numeric(14,2) (exact cents), date → date, text → text, boolean → bool.
-/// NaN or nil is NULL.
+/// as_of, customer_id, then every feature in `FeatureKey` order, each as the column type
+/// of its kind (`FeatureDefinition.Kind.columnType`; money as exact cents). NaN or nil is NULL.
 struct FeatureRowEncoder: Sendable {
     private enum Column: Sendable {
         case int4([Double])
@@ -28,24 +25,21 @@ struct FeatureRowEncoder: Sendable {
 
     /// Checks that every feature has one value per customer in the array its kind uses.
     init(features: FeatureColumns, asOf: PostgresDate) throws {
-        guard features.numbers.count == FeatureCatalog.all.count, features.texts.count == FeatureCatalog.all.count else {
-            throw FeatureColumnsShapeError(problem: "expected \(FeatureCatalog.all.count) feature columns, got \(features.numbers.count) numeric and \(features.texts.count) text")
-        }
         var columns: [Column] = []
         columns.reserveCapacity(FeatureCatalog.all.count)
-        for (index, feature) in FeatureCatalog.all.enumerated() {
-            let count = feature.kind == .text ? features.texts[index].count : features.numbers[index].count
+        for feature in FeatureCatalog.all {
+            let numbers = features.numbers(feature.key)
+            let count = feature.kind == .text ? features.texts(feature.key).count : numbers.count
             guard count == features.count else {
                 throw FeatureColumnsShapeError(problem: "feature \(feature.name) has \(count) values for \(features.count) customers")
             }
-            let numbers = features.numbers[index]
             switch feature.kind {
             case .integer: columns.append(.int4(numbers))
             case .real: columns.append(.float8(numbers))
             case .money: columns.append(.money(numbers))
             case .date: columns.append(.date(numbers))
             case .boolean: columns.append(.bool(numbers))
-            case .text: columns.append(.text(features.texts[index]))
+            case .text: columns.append(.text(features.texts(feature.key)))
             }
         }
         self.asOf = asOf
@@ -93,6 +87,6 @@ struct FeatureRowEncoder: Sendable {
     }
 
     private func invalid(_ index: Int, _ row: Int, _ value: Double, _ problem: String) -> FeatureValueError {
-        FeatureValueError(feature: FeatureCatalog.all[index].name, customerID: customerIDs[row], value: value, problem: problem)
+        FeatureValueError(feature: FeatureKey(index: index).name, customerID: customerIDs[row], value: value, problem: problem)
     }
 }

@@ -1,13 +1,16 @@
 import PostgresClient
+import SegflowEngine
 
 /// `FeatureColumns` whose arrays do not line up with the catalog or the customers.
-public struct FeatureColumnsShapeError: Error, CustomStringConvertible {
+public struct FeatureColumnsShapeError: SegflowError {
+    public var code: SegflowErrorCode { .invalidFeatureColumns }
     public var problem: String
     public var description: String { "feature columns: \(problem)" }
 }
 
 /// A feature value its SQL type cannot hold (a fractional integer, an infinite amount, …).
-public struct FeatureValueError: Error, CustomStringConvertible {
+public struct FeatureValueError: SegflowError {
+    public var code: SegflowErrorCode { .invalidFeatureValue }
     public var feature: String
     public var customerID: Int64
     public var value: Double
@@ -16,14 +19,16 @@ public struct FeatureValueError: Error, CustomStringConvertible {
 }
 
 /// A snapshot whose parts contradict each other; nothing was published.
-public struct SnapshotValidationError: Error, CustomStringConvertible {
+public struct SnapshotValidationError: SegflowError {
+    public var code: SegflowErrorCode { .invalidSnapshot }
     public var asOf: PostgresDate
     public var problem: String
     public var description: String { "snapshot \(asOf): \(problem)" }
 }
 
 /// Readers held the snapshot tables for longer than the publisher would wait to swap.
-public struct SwapLockTimeoutError: Error, CustomStringConvertible {
+public struct SwapLockTimeoutError: SegflowError {
+    public var code: SegflowErrorCode { .swapLockTimeout }
     public var asOf: PostgresDate
     public var attempts: Int
     public var description: String {
@@ -32,7 +37,8 @@ public struct SwapLockTimeoutError: Error, CustomStringConvertible {
 }
 
 /// The ledger has no run with this id.
-public struct UnknownRunError: Error, CustomStringConvertible {
+public struct UnknownRunError: SegflowError {
+    public var code: SegflowErrorCode { .unknownRun }
     public var runID: RunID
     public var description: String { "the run ledger has no run \(runID)" }
 }

@@ -111,6 +111,13 @@ struct StagedMemberships: Sendable {
     var rows: [Int32] = []
     var catalog = SegmentCatalog()
 
+    /// Memberships already read and checked: a published snapshot read back from its partitions.
+    init(table: MembershipTable, rows: [Int32], catalog: SegmentCatalog) {
+        self.table = table
+        self.rows = rows
+        self.catalog = catalog
+    }
+
     /// Reads `memberships` once and checks them against the snapshot's customers: every
     /// membership must name one, and nobody may be in two segments of a primary
     /// segmentation. The checks and their messages are the ones SQL made before.

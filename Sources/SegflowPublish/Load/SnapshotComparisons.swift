@@ -1,14 +1,15 @@
 import PostgresClient
 import SegflowEngine
 
-/// segment_kpis, kpi_snapshots and segment_transitions of one snapshot, computed in
-/// Swift from the features and memberships the publisher holds anyway.
+/// segment_kpis, kpi_snapshots and segment_transitions of one snapshot: the only
+/// implementation segflow publishes with. The publisher feeds it the features and
+/// memberships it holds anyway, or, for the snapshot after one published out of order,
+/// those it reads back from that snapshot's partitions.
 ///
-/// The formulas are those of `sql/output/publish/*.sql` (and the column comments):
-/// integer and money sums are exact (cents), ratios are the same float8 divisions,
-/// `aov_30d` rounds half away from zero like `round(numeric, 2)`. Means of float8
-/// columns add in row order; SQL added in its plan's order, so on large snapshots they
-/// may differ from what SQL gave in the last bit.
+/// The formulas are the column comments (docs/output-tables.md); the SQL of
+/// `sql/reference/kpis/` states them too and is the tests' oracle. Integer and money sums
+/// are exact (cents), ratios are float8 divisions, `aov_30d` rounds half away from zero
+/// like `round(numeric, 2)`, and means of float8 columns add in feature row order.
 struct SnapshotComparisons {
     /// The measures of one group of customers (a segment's members, or everyone).
     struct Totals {
@@ -78,25 +79,40 @@ struct SnapshotComparisons {
         var avgCSAT: [Double]
         var discountedOrderShare: [Double]
 
+        init(
+            frequency: [Double], revenueCents: [Int64], orders30d: [Int64], sessions30d: [Int64], orders90d: [Int64],
+            cartAbandonments90d: [Int64], avgCSAT: [Double], discountedOrderShare: [Double]
+        ) {
+            self.frequency = frequency
+            self.revenueCents = revenueCents
+            self.orders30d = orders30d
+            self.sessions30d = sessions30d
+            self.orders90d = orders90d
+            self.cartAbandonments90d = cartAbandonments90d
+            self.avgCSAT = avgCSAT
+            self.discountedOrderShare = discountedOrderShare
+        }
+
         init(features: FeatureColumns) throws {
-            func column(_ name: String) throws -> [Double] {
-                guard let index = FeatureColumns.index(of: name), index < features.numbers.count else {
-                    throw FeatureColumnsShapeError(problem: "no feature \(name)")
+            func column(_ feature: FeatureKey) throws -> [Double] {
+                let values = features.numbers(feature)
+                guard values.count == features.count else {
+                    throw FeatureColumnsShapeError(problem: "feature \(feature.name) has \(values.count) values for \(features.count) customers")
                 }
-                return features.numbers[index]
+                return values
             }
             // Same conversions as FeatureRowEncoder (which has checked the values by now).
-            func integers(_ name: String) throws -> [Int64] {
-                try column(name).map { $0.isNaN ? 0 : Int64(exactly: $0) ?? 0 }
+            func integers(_ feature: FeatureKey) throws -> [Int64] {
+                try column(feature).map { $0.isNaN ? 0 : Int64(exactly: $0) ?? 0 }
             }
-            frequency = try column("frequency")
-            revenueCents = try column("monetary_30d").map { $0.isFinite ? Int64(($0 * 100).rounded()) : 0 }
-            orders30d = try integers("orders_30d")
-            sessions30d = try integers("sessions_30d")
-            orders90d = try integers("orders_90d")
-            cartAbandonments90d = try integers("cart_abandonments_90d")
-            avgCSAT = try column("avg_csat")
-            discountedOrderShare = try column("discounted_order_share")
+            frequency = try column(.frequency)
+            revenueCents = try column(.monetary30d).map { $0.isFinite ? Int64(($0 * 100).rounded()) : 0 }
+            orders30d = try integers(.orders30d)
+            sessions30d = try integers(.sessions30d)
+            orders90d = try integers(.orders90d)
+            cartAbandonments90d = try integers(.cartAbandonments90d)
+            avgCSAT = try column(.avgCsat)
+            discountedOrderShare = try column(.discountedOrderShare)
         }
     }
 
@@ -122,6 +138,16 @@ struct SnapshotComparisons {
         var memberships: MembershipTable
     }
 
+    /// A published snapshot whose comparisons are computed again (the one after an as_of
+    /// published out of order), as read back from its partitions. Its memberships' segment
+    /// indices refer to `memberships.catalog`.
+    struct Published {
+        var customerIDs: [Int64]
+        var measures: Measures
+        var memberships: StagedMemberships
+        var definedSegments: [SegmentCatalog.Key]
+    }
+
     var customers: Int64
     var store: Totals
     var newCustomers: Int64?
@@ -134,7 +160,7 @@ struct SnapshotComparisons {
         measures: Measures,
         staged: StagedMemberships,
         catalog: SegmentCatalog,
-        definitions: [SegmentDefinitionRecord],
+        definedSegments: [SegmentCatalog.Key],
         previous: Previous?
     ) {
         var catalog = catalog
@@ -161,8 +187,8 @@ struct SnapshotComparisons {
                 listed.append(segment)
             }
         }
-        for definition in definitions {
-            list(catalog.index(segmentationKey: definition.segmentationKey, segmentKey: definition.segmentKey))
+        for key in definedSegments {
+            list(catalog.index(segmentationKey: key.segmentationKey, segmentKey: key.segmentKey))
         }
         let segmentCount = catalog.keys.count
         var totals = [Totals](repeating: Totals(), count: segmentCount)

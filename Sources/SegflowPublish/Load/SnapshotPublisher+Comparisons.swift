@@ -4,17 +4,99 @@ extension SnapshotPublisher {
     /// The customers and memberships of the published snapshot `asOf`, read straight from
     /// its partitions with binary COPY; its segments are added to `catalog`.
     func readSnapshot(asOf: PostgresDate, catalog: inout SegmentCatalog) throws -> SnapshotComparisons.Previous {
+        let (features, segments) = try partitions(asOf: asOf)
+        var customerIDs: [Int64] = []
+        try connection.copyOut("copy (select customer_id from \(features)) to stdout (format binary)") { row in
+            customerIDs.append(try row.int64(0) ?? 0)
+        }
+        let memberships = try readMemberships(segments, asOf: asOf, expected: customerIDs.count * 4, catalog: &catalog)
+        return SnapshotComparisons.Previous(asOf: asOf, customerIDs: customerIDs, memberships: memberships)
+    }
+
+    /// Everything the comparisons of the published snapshot `asOf` are computed from, read
+    /// back from its partitions: the KPI features in the order they were written (its own
+    /// publish summed in that order, so the means come out the same), its memberships with
+    /// each one's feature row, and its defined segments. Its segments are added to `catalog`.
+    func readForComparisons(asOf: PostgresDate, catalog: inout SegmentCatalog) throws -> SnapshotComparisons.Published {
+        let (features, segments) = try partitions(asOf: asOf)
+        // Written order: a plain sequential scan from the first block, neither joined to
+        // another scan already under way nor split between parallel workers.
+        try connection.simpleQuery("set local synchronize_seqscans = off; set local max_parallel_workers_per_gather = 0")
+        var customerIDs: [Int64] = []
+        var frequency: [Double] = [], revenueCents: [Int64] = [], orders30d: [Int64] = [], sessions30d: [Int64] = []
+        var orders90d: [Int64] = [], cartAbandonments90d: [Int64] = [], avgCSAT: [Double] = [], discountedOrderShare: [Double] = []
+        // Nulls as the in-memory columns hold them (NaN) and as the sums count them (0).
+        try connection.copyOut("""
+            copy (
+                select customer_id, frequency, monetary_30d, orders_30d, sessions_30d, orders_90d,
+                       cart_abandonments_90d, avg_csat, discounted_order_share
+                from \(features)
+            ) to stdout (format binary)
+            """) { row in
+            guard let customerID = try row.int64(0) else {
+                throw SnapshotValidationError(asOf: asOf, problem: "a customer feature row has a null customer_id")
+            }
+            customerIDs.append(customerID)
+            frequency.append(try row.int32(1).map(Double.init) ?? .nan)
+            revenueCents.append(try row.numericScaled(2, scale: 2) ?? 0)
+            orders30d.append(Int64(try row.int32(3) ?? 0))
+            sessions30d.append(Int64(try row.int32(4) ?? 0))
+            orders90d.append(Int64(try row.int32(5) ?? 0))
+            cartAbandonments90d.append(Int64(try row.int32(6) ?? 0))
+            avgCSAT.append(try row.double(7) ?? .nan)
+            discountedOrderShare.append(try row.double(8) ?? .nan)
+        }
+        try connection.simpleQuery("set local synchronize_seqscans to default; set local max_parallel_workers_per_gather to default")
+        let measures = SnapshotComparisons.Measures(
+            frequency: frequency, revenueCents: revenueCents, orders30d: orders30d, sessions30d: sessions30d,
+            orders90d: orders90d, cartAbandonments90d: cartAbandonments90d, avgCSAT: avgCSAT,
+            discountedOrderShare: discountedOrderShare
+        )
+
+        let memberships = try readMemberships(segments, asOf: asOf, expected: customerIDs.count * 4, catalog: &catalog)
+        var rowByCustomer = [Int64: Int32](minimumCapacity: customerIDs.count)
+        for (row, id) in customerIDs.enumerated() { rowByCustomer[id] = Int32(row) }
+        var rows: [Int32] = []
+        rows.reserveCapacity(memberships.count)
+        for customerID in memberships.customerIDs {
+            guard let row = rowByCustomer[customerID] else {
+                throw SnapshotValidationError(asOf: asOf, problem: "a segment membership names a customer without features")
+            }
+            rows.append(row)
+        }
+
+        var definedSegments: [SegmentCatalog.Key] = []
+        let definitions = try connection.execute("""
+            select segmentation_key, segment_key from \(identifier: schema).segment_definitions
+            where as_of = \(asOf) order by segmentation_key, position, segment_key
+            """)
+        for row in definitions.rows {
+            guard let segmentation = row[0].string, let segment = row[1].string else { continue }
+            definedSegments.append(.init(segmentationKey: segmentation, segmentKey: segment))
+        }
+        return SnapshotComparisons.Published(
+            customerIDs: customerIDs, measures: measures,
+            memberships: StagedMemberships(table: memberships, rows: rows, catalog: catalog),
+            definedSegments: definedSegments
+        )
+    }
+
+    /// The partitions of customer_features and customer_segments holding `asOf`.
+    private func partitions(asOf: PostgresDate) throws -> (features: String, segments: String) {
         guard let features = try partition(of: "customer_features", asOf: asOf),
               let segments = try partition(of: "customer_segments", asOf: asOf)
         else {
             throw SnapshotValidationError(asOf: asOf, problem: "listed in snapshots but its partitions are missing")
         }
-        var customerIDs: [Int64] = []
-        try connection.copyOut("copy (select customer_id from \(features)) to stdout (format binary)") { row in
-            customerIDs.append(try row.int64(0) ?? 0)
-        }
+        return (features, segments)
+    }
+
+    /// The memberships of one customer_segments partition; their segments are added to `catalog`.
+    private func readMemberships(
+        _ segments: String, asOf: PostgresDate, expected: Int, catalog: inout SegmentCatalog
+    ) throws -> MembershipTable {
         var memberships = MembershipTable()
-        memberships.reserveCapacity(customerIDs.count * 4)
+        memberships.reserveCapacity(expected)
         var cache: [Int: [(Int32, [UInt8], [UInt8])]] = [:]
         try connection.copyOut(
             "copy (select customer_id, segmentation_key, segment_key, is_primary from \(segments)) to stdout (format binary)"
@@ -29,7 +111,7 @@ extension SnapshotPublisher {
             }
             memberships.append(customerID: customerID, segment: segment, isPrimary: isPrimary)
         }
-        return SnapshotComparisons.Previous(asOf: asOf, customerIDs: customerIDs, memberships: memberships)
+        return memberships
     }
 
     /// Replaces the as_of's segment_kpis, kpi_snapshots and segment_transitions rows.

@@ -16,9 +16,10 @@ import SegflowSQL
 ///    partition, add their keys and indexes, analyze them. Readers are not blocked: they
 ///    cannot see these tables.
 /// 3. Replace the small per-as_of rows (segment definitions, quarantine).
-/// 4. Compute KPIs and transitions in SQL from the staged tables and the previous
-///    snapshot's partitions; record the snapshot in `snapshots`; if it was published out
-///    of order, recompute the next snapshot's comparisons against it.
+/// 4. Compute KPIs and transitions (`SnapshotComparisons`) from the snapshot in memory
+///    and the previous snapshot's memberships; record the snapshot in `snapshots`; if it
+///    was published out of order, compute the next snapshot's comparisons again, against
+///    this one, from what its partitions hold.
 /// 5. Swap, last: drop the as_of's old partitions if it was published before and attach
 ///    the staged tables in their place. Attaching blocks no reader; dropping an old
 ///    partition locks its parent until commit, which follows at once, and waits with a
@@ -33,10 +34,6 @@ public final class SnapshotPublisher {
     /// How many times the swap is tried before the publish fails.
     public var swapAttempts: Int = 30
 
-    private let segmentKPIsSQL: String
-    private let kpiSnapshotSQL: String
-    private let transitionsSQL: String
-
     /// The snapshot this publisher committed last, so that the next publish (a backfill's
     /// next as_of) compares with it without reading its memberships back. Used only while
     /// `snapshots` still shows the very publish that produced it (`token`).
@@ -48,9 +45,6 @@ public final class SnapshotPublisher {
         var logger = logger
         logger[metadataKey: "stage"] = "load"
         self.logger = logger
-        segmentKPIsSQL = try SegflowSQL.text("output/publish/segment_kpis.sql")
-        kpiSnapshotSQL = try SegflowSQL.text("output/publish/kpi_snapshot.sql")
-        transitionsSQL = try SegflowSQL.text("output/publish/segment_transitions.sql")
     }
 
     /// The advisory lock key that serialises publishers of one schema.
@@ -92,7 +86,9 @@ public final class SnapshotPublisher {
             try step.run("kpis") {
                 try compareAndWrite(
                     asOf: asOf, previous: previous, customerIDs: snapshot.features.customerIDs, measures: measures,
-                    staged: staged, definitions: snapshot.segmentDefinitions
+                    staged: staged, definedSegments: snapshot.segmentDefinitions.map {
+                        SegmentCatalog.Key(segmentationKey: $0.segmentationKey, segmentKey: $0.segmentKey)
+                    }
                 )
             }
             token = try recordSnapshot(snapshot, previous: previous, counts: step.rows)
@@ -103,15 +99,17 @@ public final class SnapshotPublisher {
             if let next {
                 try step.run("recompute_next") {
                     try connection.execute("update \(identifier: schema).snapshots set previous_as_of = \(asOf) where as_of = \(next)")
-                    guard let nextFeatures = try partition(of: "customer_features", asOf: next),
-                          let nextSegments = try partition(of: "customer_segments", asOf: next)
-                    else {
-                        throw SnapshotValidationError(asOf: next, problem: "listed in snapshots but its partitions are missing")
-                    }
-                    return try computeComparisons(
-                        asOf: next, previous: asOf, features: nextFeatures, segments: nextSegments,
-                        previousFeatures: featureTables.qualifiedStaging, previousSegments: segmentTables.qualifiedStaging
+                    // This snapshot's segment indices stay valid in the catalog the next one's are added to.
+                    var catalog = staged.catalog
+                    let published = try readForComparisons(asOf: next, catalog: &catalog)
+                    let comparisons = SnapshotComparisons(
+                        customerIDs: published.customerIDs, measures: published.measures, staged: published.memberships,
+                        catalog: catalog, definedSegments: published.definedSegments,
+                        previous: SnapshotComparisons.Previous(
+                            asOf: asOf, customerIDs: snapshot.features.customerIDs, memberships: staged.table
+                        )
                     )
+                    return try writeComparisons(comparisons, asOf: next, previous: asOf)
                 }
             }
 
@@ -158,13 +156,6 @@ public final class SnapshotPublisher {
                    pg_advisory_xact_lock(\(Self.publishLockKey(schema: schema)))
             """)
         try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
-        // The KPI files use unqualified names, like the migrations. JIT compiles for
-        // longer than these aggregates run; sorts and hashes of a snapshot fit in 64 MB.
-        try connection.simpleQuery("""
-            set local search_path to \(PostgresQuery.quoteIdentifier(schema)), pg_catalog, pg_temp;
-            set local jit = off;
-            set local work_mem = '64MB'
-            """)
     }
 
     private func publishedAsOf(before asOf: PostgresDate) throws -> PostgresDate? {
@@ -308,7 +299,7 @@ public final class SnapshotPublisher {
                         encoder.write(record.source)
                         // The clean stage keys rows without a key as "": store NULL, as documented.
                         encoder.write(record.key.isEmpty ? nil : record.key)
-                        encoder.write(record.reason)
+                        encoder.write(record.reason.rawValue)
                         encoder.write(record.action.rawValue)
                         // jsonb's binary form is a version byte (1) followed by the JSON text.
                         json.removeAll(keepingCapacity: true)
@@ -386,46 +377,6 @@ public final class SnapshotPublisher {
             """).rows.first?[0].string
     }
 
-    /// (Re)computes segment_kpis, kpi_snapshots and segment_transitions of `asOf` from
-    /// the tables `features` and `segments` (quoted names), against `previous`, whose
-    /// tables are its partitions unless given.
-    private func computeComparisons(
-        asOf: PostgresDate,
-        previous: PostgresDate?,
-        features: String,
-        segments: String,
-        previousFeatures: String? = nil,
-        previousSegments: String? = nil
-    ) throws -> Int {
-        let quotedSchema = PostgresQuery.quoteIdentifier(schema)
-        // Straight at the partitions, not the parents: partitioned parents have no
-        // statistics (autovacuum never analyzes them), which makes the planner pick
-        // nested loops over hundreds of thousands of rows.
-        func source(_ given: String?, _ table: String) throws -> String {
-            if let given { return "select * from \(given)" }
-            if let previous, let partition = try partition(of: table, asOf: previous) { return "select * from \(partition)" }
-            return "select * from \(quotedSchema).\(table) where false"
-        }
-        try connection.simpleQuery("""
-            create temp view snapshot_features as select * from \(features);
-            create temp view snapshot_segments as select * from \(segments);
-            create temp view previous_snapshot_features as \(try source(previousFeatures, "customer_features"));
-            create temp view previous_snapshot_segments as \(try source(previousSegments, "customer_segments"))
-            """)
-        var rows = 0
-        for table in ["segment_kpis", "kpi_snapshots", "segment_transitions"] {
-            try connection.execute("delete from \(identifier: schema).\(identifier: table) where as_of = \(asOf)")
-        }
-        for sql in [segmentKPIsSQL, kpiSnapshotSQL, transitionsSQL] {
-            rows += try connection.execute(PostgresQuery(unsafeSQL: sql, binds: [asOf.description, previous?.description])).affectedRows
-        }
-        try connection.simpleQuery("""
-            drop view pg_temp.snapshot_features, pg_temp.snapshot_segments,
-                pg_temp.previous_snapshot_features, pg_temp.previous_snapshot_segments
-            """)
-        return rows
-    }
-
     /// Upserts the snapshot's row; returns its token (run id and publish time).
     private func recordSnapshot<Memberships>(_ snapshot: OutputSnapshot<Memberships>, previous: PostgresDate?, counts: [String: Int]) throws -> String {
         try connection.execute("""
@@ -450,14 +401,14 @@ public final class SnapshotPublisher {
     /// Computes the snapshot's KPIs and transitions against `previous` and writes them.
     private func compareAndWrite(
         asOf: PostgresDate, previous: PostgresDate?, customerIDs: [Int64], measures: SnapshotComparisons.Measures,
-        staged: StagedMemberships, definitions: [SegmentDefinitionRecord]
+        staged: StagedMemberships, definedSegments: [SegmentCatalog.Key]
     ) throws -> Int {
         var catalog = staged.catalog
         var before: SnapshotComparisons.Previous?
         if let previous { before = try previousSnapshot(asOf: previous, catalog: &catalog) }
         let comparisons = SnapshotComparisons(
             customerIDs: customerIDs, measures: measures, staged: staged, catalog: catalog,
-            definitions: definitions, previous: before
+            definedSegments: definedSegments, previous: before
         )
         return try writeComparisons(comparisons, asOf: asOf, previous: previous)
     }

@@ -1,5 +1,6 @@
 import Logging
 import PostgresClient
+import SegflowEngine
 
 /// Read-only access for a BI tool (`segflow grant-bi --role R`).
 ///
@@ -85,7 +86,8 @@ public enum BIAccess {
 }
 
 /// `segflow grant-bi` could not give the role safe read-only access.
-public struct BIAccessError: Error, CustomStringConvertible {
+public struct BIAccessError: SegflowError {
+    public var code: SegflowErrorCode { .unsafeBIAccess }
     public var role: String
     public var problem: String
     public var description: String { "BI role \"\(role)\": \(problem)" }

@@ -8,7 +8,9 @@ import PostgresClient
 /// quoted schema, and is recorded in `schema_migrations` (version, name, checksum,
 /// applied_at) in that same transaction. The whole run holds a session advisory lock
 /// keyed by the schema name, which publishers also take (shared) so that a snapshot is
-/// never published into a schema that is being migrated.
+/// never published into a schema that is being migrated. After the migrations, the
+/// feature columns of `customer_features` are brought in line with the declared features
+/// (`FeatureColumnSync`): a new feature needs no migration file.
 public final class SchemaMigrator {
     public let connection: PostgresConnection
     public let schema: String
@@ -45,7 +47,8 @@ public final class SchemaMigrator {
     public func checkCompatible() throws -> SchemaStatus {
         let status = try status()
         guard status.isCurrent else {
-            throw SchemaOutdatedError(schema: schema, schemaVersion: status.version, requiredVersion: knownVersion)
+            throw SchemaOutdatedError(schema: schema, schemaVersion: status.version, requiredVersion: knownVersion,
+                                      missingFeatureColumns: status.missingFeatureColumns)
         }
         return status
     }
@@ -91,14 +94,24 @@ public final class SchemaMigrator {
             // A migration older than an applied one was never applied: the order is broken.
             throw UnknownMigrationError(schema: schema, version: gap.version)
         }
-        return SchemaStatus(schema: schema, exists: exists, applied: applied, pending: pending, knownVersion: knownVersion)
+        let missingFeatures = pending.isEmpty && exists ? try featureColumns.missingColumns().map(\.name) : []
+        return SchemaStatus(schema: schema, exists: exists, applied: applied, pending: pending, knownVersion: knownVersion,
+                            missingFeatureColumns: missingFeatures)
     }
 
     /// Applies the pending migrations in order and returns them; a no-op when the schema
     /// is current. Waits up to `lockTimeout` seconds (nil: forever) for other migrators
-    /// and publishers of the same schema.
+    /// and publishers of the same schema. ``upgrade(lockTimeout:)`` also says what it did
+    /// to the feature columns.
     @discardableResult
     public func migrate(lockTimeout: Double? = 60) throws -> [Migration] {
+        try upgrade(lockTimeout: lockTimeout).applied
+    }
+
+    /// Applies the pending migrations in order, then adds the columns of declared features
+    /// that have none and sets the feature columns' comments from their declarations
+    /// (`FeatureColumnSync`, one transaction). A no-op when the schema is current.
+    public func upgrade(lockTimeout: Double? = 60) throws -> SchemaUpgrade {
         let key = Self.lockKey(schema: schema)
         guard try connection.advisoryLock(key, timeout: lockTimeout) else {
             throw MigrationLockTimeoutError(schema: schema, seconds: lockTimeout ?? 0)
@@ -107,10 +120,6 @@ public final class SchemaMigrator {
 
         try createBookkeeping()
         let pending = try status().pending
-        if pending.isEmpty {
-            logger.info("output schema is current", metadata: ["schema": .string(schema), "version": .stringConvertible(knownVersion)])
-            return []
-        }
         let clock = ContinuousClock()
         for migration in pending {
             let started = clock.now
@@ -129,7 +138,16 @@ public final class SchemaMigrator {
                 "seconds": .string(Self.seconds(clock.now - started)),
             ])
         }
-        return pending
+        let features = try featureColumns.apply()
+        let upgrade = SchemaUpgrade(applied: pending, addedFeatureColumns: features.added, commentedFeatureColumns: features.commented)
+        if upgrade.isEmpty {
+            logger.info("output schema is current", metadata: ["schema": .string(schema), "version": .stringConvertible(knownVersion)])
+        }
+        return upgrade
+    }
+
+    private var featureColumns: FeatureColumnSync {
+        FeatureColumnSync(connection: connection, schema: schema, logger: logger)
     }
 
     /// The schema and `schema_migrations` itself, created outside the numbered files

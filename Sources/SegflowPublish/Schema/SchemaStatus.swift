@@ -18,8 +18,10 @@ public struct SchemaStatus: Sendable {
     public var pending: [Migration]
     /// The newest version this build knows.
     public var knownVersion: Int
+    /// Declared features without a column in `customer_features` (`segflow migrate` adds them).
+    public var missingFeatureColumns: [String] = []
 
     /// The newest applied version; 0 for none.
     public var version: Int { applied.map(\.version).max() ?? 0 }
-    public var isCurrent: Bool { exists && version == knownVersion && pending.isEmpty }
+    public var isCurrent: Bool { exists && version == knownVersion && pending.isEmpty && missingFeatureColumns.isEmpty }
 }

@@ -7,7 +7,7 @@ struct ExpressionChecker {
     /// The identifier for the snapshot day.
     static let asOfName = "as_of"
 
-    private static var knownNames: [String] { FeatureCatalog.all.map(\.name) + [asOfName] }
+    private static var knownNames: [String] { FeatureKey.allCases.map(\.name) + [asOfName] }
     private static var functionNames: [String] {
         PopulationFunction.fixedNames + ["p1", "p50", "p99"] + ScalarFunction.allCases.map(\.rawValue)
     }
@@ -85,10 +85,10 @@ struct ExpressionChecker {
 
     private mutating func identifier(_ name: String, at location: SourceLocation) -> TypedExpression? {
         if name == Self.asOfName { return .asOf }
-        guard let index = FeatureCatalog.indexByName[name] else {
+        guard let feature = FeatureKey(name: name) else {
             return fail("unknown feature '\(name)'\(NameSuggester.hint(for: name, among: Self.knownNames))", at: location)
         }
-        return .feature(index, ValueType(FeatureCatalog.all[index].kind))
+        return .feature(feature, ValueType(feature.kind))
     }
 
     private mutating func binary(_ op: Expression.BinaryOperator, _ left: Expression, _ right: Expression,
@@ -147,7 +147,7 @@ struct ExpressionChecker {
             return population(function, arguments, at: location)
         }
         guard let function = ScalarFunction(rawValue: name) else {
-            if FeatureCatalog.indexByName[name] != nil || name == Self.asOfName {
+            if FeatureKey(name: name) != nil || name == Self.asOfName {
                 return fail("'\(name)' is a feature, not a function", at: location)
             }
             return fail("unknown function '\(name)'\(NameSuggester.hint(for: name, among: Self.functionNames))", at: location)
@@ -197,17 +197,17 @@ struct ExpressionChecker {
             return fail("\(function.name) takes a feature name, not an expression: it is computed once over the whole snapshot",
                         at: arguments[0].location)
         }
-        guard let index = FeatureCatalog.indexByName[featureName] else {
+        guard let feature = FeatureKey(name: featureName) else {
             if featureName == Self.asOfName {
                 return fail("\(function.name) needs a feature; as_of is a single day", at: argumentLocation)
             }
             return fail("unknown feature '\(featureName)'\(NameSuggester.hint(for: featureName, among: Self.knownNames))",
                         at: argumentLocation)
         }
-        let type = ValueType(FeatureCatalog.all[index].kind)
+        let type = ValueType(feature.kind)
         if type != .number, !function.acceptsAnyFeature {
             return fail("\(function.name) needs a numeric feature, but '\(featureName)' is \(type)", at: argumentLocation)
         }
-        return .population(PopulationStatisticKey(function, feature: index))
+        return .population(PopulationStatisticKey(function, feature: feature))
     }
 }

@@ -1,5 +1,8 @@
+import SegflowEngine
+
 /// A problem with a rule expression: lexical, syntactic or a type/name error.
-public struct ExpressionError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ExpressionError: SegflowError, Sendable, Hashable {
+    public var code: SegflowErrorCode { .invalidExpression }
     /// What is wrong, without the position.
     public var message: String
     /// Where, within the expression text.

@@ -1,16 +1,16 @@
 import SegflowEngine
 
-/// One precomputed statistic: a function applied to a feature (by catalog index).
+/// One precomputed statistic: a function applied to a feature.
 public struct PopulationStatisticKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var function: PopulationFunction
-    public var feature: Int
+    public var feature: FeatureKey
 
-    public init(_ function: PopulationFunction, feature: Int) {
+    public init(_ function: PopulationFunction, feature: FeatureKey) {
         self.function = function
         self.feature = feature
     }
 
-    public var featureName: String { FeatureCatalog.all[feature].name }
+    public var featureName: String { feature.name }
 
     public var description: String { "\(function.name)(\(featureName))" }
 

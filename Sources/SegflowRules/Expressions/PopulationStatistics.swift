@@ -35,15 +35,15 @@ public struct PopulationStatistics: Sendable, Hashable {
         return PopulationStatistics(values: results.reduce(into: [:]) { $0.merge($1) { a, _ in a } })
     }
 
-    private static func compute(_ keys: [PopulationStatisticKey], feature: Int,
+    private static func compute(_ keys: [PopulationStatisticKey], feature: FeatureKey,
                                 columns: FeatureColumns) -> [PopulationStatisticKey: Double] {
         var result: [PopulationStatisticKey: Double] = [:]
-        if FeatureCatalog.all[feature].kind == .text {
-            let count = columns.texts[feature].reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        if feature.kind == .text {
+            let count = columns.texts(feature).reduce(0) { $0 + ($1 == nil ? 0 : 1) }
             for key in keys where key.function == .count { result[key] = Double(count) }
             return result
         }
-        let values = columns.numbers[feature].filter { !$0.isNaN }
+        let values = columns.numbers(feature).filter { !$0.isNaN }
         let needsSorted = keys.contains { key in
             switch key.function {
             case .median, .percentile: true

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// Lowers a typed expression to register instructions for one snapshot.
 struct ProgramBuilder {
     let context: EvaluationContext
@@ -39,8 +41,8 @@ struct ProgramBuilder {
         case .asOf, .population:
             let value = interpreter.evaluate(node) { _ in .null }
             return append { .fill($0, value.columnar) }
-        case .feature(let index, let type):
-            let column = context.columns.numbers[index]
+        case .feature(let key, let type):
+            let column = context.columns.numbers(key)
             if type == .boolean { return append { .loadBoolean($0, column) } }
             if type == .number { return append { .load($0, column) } }
             assertionFailure("text feature outside a predicate")
@@ -114,8 +116,8 @@ struct ProgramBuilder {
         if value.isNaN {
             return append { .fill($0, .nan) }  // comparing with null is null for every row
         }
-        if case .feature(let index, let type) = variable, type != .text {
-            let column = context.columns.numbers[index]
+        if case .feature(let key, let type) = variable, type != .text {
+            let column = context.columns.numbers(key)
             return append { .compareColumn(op, $0, column, value, boolean: type == .boolean) }
         }
         let a = emit(variable)
@@ -123,7 +125,7 @@ struct ProgramBuilder {
     }
 
     /// A boolean over one text feature: evaluate it once per distinct value (and null).
-    private mutating func lookup(_ node: TypedExpression, feature: Int) -> Int {
+    private mutating func lookup(_ node: TypedExpression, feature: FeatureKey) -> Int {
         let dictionary = context.dictionary(feature)
         var table = [interpreter.evaluate(node) { _ in .null }.columnar]
         table.reserveCapacity(dictionary.values.count + 1)

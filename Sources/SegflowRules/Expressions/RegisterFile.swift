@@ -3,8 +3,8 @@
 /// Not Sendable: each worker makes its own.
 public final class RegisterFile {
     public let batchSize: Int
-    private(set) var count: Int
-    private(set) var base: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private(set) var count: Int
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<Double>
 
     public init(batchSize: Int = CompiledRule.defaultBatchSize, registers: Int = 16) {
         self.batchSize = max(1, batchSize)

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// A segment rule: expression text that parsed, resolved and type-checked to a boolean.
 ///
 /// Validation needs no data; run it with `CompiledRule` against an `EvaluationContext`.
@@ -41,11 +43,11 @@ public struct RuleExpression: Sendable, Hashable, CustomStringConvertible {
     /// The population statistics to precompute for this rule.
     public var populationStatistics: Set<PopulationStatisticKey> { typed.populationStatistics }
 
-    /// Catalog indices of the text features the rule reads (they get a dictionary).
-    public var textFeatures: Set<Int> { typed.featureDependencies.text }
+    /// The text features the rule reads (they get a dictionary).
+    public var textFeatures: Set<FeatureKey> { typed.featureDependencies.text }
 
-    /// Catalog indices of every feature the rule reads.
-    public var features: Set<Int> {
+    /// Every feature the rule reads.
+    public var features: Set<FeatureKey> {
         let dependencies = typed.featureDependencies
         return dependencies.numeric.union(dependencies.text)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SegflowEngine
 
 /// Evaluates a typed expression one value at a time.
 ///
@@ -9,14 +10,14 @@ struct ScalarInterpreter: Sendable {
     var statistics: PopulationStatistics
     var asOf: Int
 
-    func evaluate(_ node: TypedExpression, feature: (Int) -> Value) -> Value {
+    func evaluate(_ node: TypedExpression, feature: (FeatureKey) -> Value) -> Value {
         switch node {
         case .constant(let value, _):
             return value
         case .asOf:
             return .number(Double(asOf))
-        case .feature(let index, _):
-            return feature(index)
+        case .feature(let key, _):
+            return feature(key)
         case .population(let key):
             return statistics.value(key).map(Value.number) ?? .null
         case .negate(let operand):

@@ -1,10 +1,12 @@
+import SegflowEngine
+
 /// A type-checked expression: names resolved to catalog indices, `in` and `between`
 /// rewritten to comparisons, `is not null` to `not (… is null)`.
 indirect enum TypedExpression: Sendable, Hashable {
     case constant(Value, ValueType)
     /// The snapshot day, days since 1970-01-01.
     case asOf
-    case feature(Int, ValueType)
+    case feature(FeatureKey, ValueType)
     case population(PopulationStatisticKey)
     case negate(TypedExpression)
     case arithmetic(ArithmeticOperator, TypedExpression, TypedExpression)
@@ -52,12 +54,12 @@ indirect enum TypedExpression: Sendable, Hashable {
     }
 
     /// Features read per row, split by whether they are text.
-    var featureDependencies: (numeric: Set<Int>, text: Set<Int>) {
-        var numeric = Set<Int>()
-        var text = Set<Int>()
+    var featureDependencies: (numeric: Set<FeatureKey>, text: Set<FeatureKey>) {
+        var numeric = Set<FeatureKey>()
+        var text = Set<FeatureKey>()
         func visit(_ node: TypedExpression) {
-            if case .feature(let index, let type) = node {
-                if type == .text { text.insert(index) } else { numeric.insert(index) }
+            if case .feature(let key, let type) = node {
+                if type == .text { text.insert(key) } else { numeric.insert(key) }
             }
             node.children.forEach(visit)
         }

@@ -2,8 +2,8 @@ import SegflowEngine
 
 /// Segments generated from the values of a text feature: one per distinct value.
 public struct FamilyDefinition: Sendable, Hashable {
-    /// Catalog index of the text feature.
-    public var feature: Int
+    /// The text feature.
+    public var feature: FeatureKey
     /// `{value}` is replaced by the feature value.
     public var nameTemplate: String
     public var descriptionTemplate: String?
@@ -11,7 +11,7 @@ public struct FamilyDefinition: Sendable, Hashable {
     /// Only rows where this is true become members.
     public var rule: RuleExpression?
 
-    public init(feature: Int, nameTemplate: String = "{value}", descriptionTemplate: String? = nil,
+    public init(feature: FeatureKey, nameTemplate: String = "{value}", descriptionTemplate: String? = nil,
                 actions: [String] = [], rule: RuleExpression? = nil) {
         self.feature = feature
         self.nameTemplate = nameTemplate
@@ -20,5 +20,5 @@ public struct FamilyDefinition: Sendable, Hashable {
         self.rule = rule
     }
 
-    public var featureName: String { FeatureCatalog.all[feature].name }
+    public var featureName: String { feature.name }
 }

@@ -1,3 +1,5 @@
+import SegflowEngine
+
 /// One way of cutting customers into segments.
 public struct SegmentationDefinition: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
@@ -41,8 +43,8 @@ extension Array where Element == SegmentationDefinition {
     package var rules: [RuleExpression] { flatMap(\.rules) }
 
     /// Text features read by rules or expanded as families (they get a dictionary).
-    package var textFeatures: Set<Int> {
-        var features = rules.reduce(into: Set<Int>()) { $0.formUnion($1.textFeatures) }
+    package var textFeatures: Set<FeatureKey> {
+        var features = rules.reduce(into: Set<FeatureKey>()) { $0.formUnion($1.textFeatures) }
         for segmentation in self {
             if case .family(let family) = segmentation.kind { features.insert(family.feature) }
         }

@@ -57,9 +57,9 @@ struct EngineReferenceComparison {
                 mismatches.append(Mismatch(customerID: id, feature: "(row)", engine: "missing", reference: "present"))
                 continue
             }
-            for (index, feature) in FeatureCatalog.all.enumerated() {
+            for feature in FeatureCatalog.all {
                 let expected = reference[feature.name].text
-                let actual = engineText(feature: feature, index: index, row: row)
+                let actual = engineText(feature: feature, row: row)
                 if !same(feature.kind, actual, expected) {
                     mismatches.append(Mismatch(customerID: id, feature: feature.name, engine: actual ?? "null", reference: expected ?? "null"))
                 }
@@ -86,9 +86,9 @@ struct EngineReferenceComparison {
         return (engine, reference)
     }
 
-    private func engineText(feature: FeatureDefinition, index: Int, row: Int) -> String? {
-        if feature.kind == .text { return features.text(index, row: row) }
-        guard let value = features.number(index, row: row) else { return nil }
+    private func engineText(feature: FeatureDefinition, row: Int) -> String? {
+        if feature.kind == .text { return features.text(feature.key, row: row) }
+        guard let value = features.number(feature.key, row: row) else { return nil }
         switch feature.kind {
         case .integer: return String(Int64(value))
         case .money: return PostgresNumeric(scaled: Int64((value * 100).rounded()), scale: 2).description

@@ -65,7 +65,7 @@ import Testing
     @Test func rulesReportTheirStatisticsAndTextFeatures() throws {
         let rule = try RuleExpression("monetary > avg(monetary) and aov > p75(aov) and country in ('DE', 'AT')")
         #expect(rule.populationStatistics.map(\.description).sorted() == ["avg(monetary)", "p75(aov)"])
-        #expect(rule.textFeatures == [FeatureCatalog.indexByName["country"]])
+        #expect(rule.textFeatures == [.country])
         #expect(try RuleExpression("true").isCatchAll)
         #expect(try !RuleExpression("true and true").isCatchAll)
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import SegflowRules
 
 @Suite struct PopulationStatisticsTests {
-    private let monetary = FeatureCatalog.indexByName["monetary"] ?? -1
+    private let monetary = FeatureKey.monetary
 
     private func statistics(_ values: [Double?], _ functions: [PopulationFunction]) -> [PopulationFunction: Double?] {
         let columns = FeatureTableBuilder.make(values.map { value in value.map { ["monetary": .number($0)] } ?? [:] })
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func countWorksOnTextFeatures() {
-        let country = FeatureCatalog.indexByName["country"] ?? -1
+        let country = FeatureKey.country
         let columns = FeatureTableBuilder.make([["country": .text("DE")], [:], ["country": .text("FR")]])
         let key = PopulationStatisticKey(.count, feature: country)
         #expect(PopulationStatistics.compute([key], from: columns).value(key) == 2)

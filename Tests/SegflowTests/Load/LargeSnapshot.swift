@@ -14,22 +14,22 @@ enum LargeSnapshot {
         var columns = FeatureColumns(capacity: customers)
         columns.customerIDs = ids
         let asOfDays = Double(asOf.daysSince1970)
-        for (index, feature) in FeatureCatalog.all.enumerated() {
+        for (index, feature) in FeatureKey.allCases.enumerated() {
             switch feature.kind {
             case .text:
-                columns.texts[index] = (0..<customers).map { row in row % 7 == 0 ? nil : "\(feature.name)_\(row % 13)" }
+                columns.setTexts(feature, (0..<customers).map { row in row % 7 == 0 ? nil : "\(feature.name)_\(row % 13)" })
             case .integer:
-                columns.numbers[index] = feature.name == "frequency"
+                columns.setNumbers(feature, feature == .frequency
                     ? [Double](repeating: Double(version), count: customers)
-                    : (0..<customers).map { row in row % 11 == 0 ? .nan : Double((row * 7 + index) % 400) }
+                    : (0..<customers).map { row in row % 11 == 0 ? .nan : Double((row * 7 + index) % 400) })
             case .real:
-                columns.numbers[index] = (0..<customers).map { row in row % 11 == 0 ? .nan : Double((row * 31 + index) % 1000) / 997 }
+                columns.setNumbers(feature, (0..<customers).map { row in row % 11 == 0 ? .nan : Double((row * 31 + index) % 1000) / 997 })
             case .money:
-                columns.numbers[index] = (0..<customers).map { row in Double((row * 137 + index) % 500_000) / 100 }
+                columns.setNumbers(feature, (0..<customers).map { row in Double((row * 137 + index) % 500_000) / 100 })
             case .date:
-                columns.numbers[index] = (0..<customers).map { row in row % 5 == 0 ? .nan : asOfDays - Double(row % 700) }
+                columns.setNumbers(feature, (0..<customers).map { row in row % 5 == 0 ? .nan : asOfDays - Double(row % 700) })
             case .boolean:
-                columns.numbers[index] = (0..<customers).map { row in Double(row % 2) }
+                columns.setNumbers(feature, (0..<customers).map { row in Double(row % 2) })
             }
         }
         return OutputSnapshot(

@@ -160,6 +160,42 @@ import Testing
         #expect(viewColumns == expected.map { $0[0] })
     }
 
+    /// A build that declares a feature the schema lacks (a new feature): `checkCompatible`
+    /// asks for `segflow migrate`, which appends the column, comments it on the table and
+    /// the current view, re-sets a drifted comment, and is a no-op the second time.
+    @Test func migrateAddsDeclaredFeatureColumnsAndReappliesTheirComments() throws {
+        let (database, connection) = try LoadTestDatabase.migrated("migrate_feature_sync")
+        _ = database
+        let last = try #require(FeatureCatalog.all.last)
+        try connection.simpleQuery("""
+            drop view segflow.current_customer_features;
+            alter table segflow.customer_features drop column \(last.name);
+            create view segflow.current_customer_features as
+                select f.* from segflow.customer_features f where f.as_of = (select max(as_of) from segflow.snapshots);
+            comment on column segflow.customer_features.frequency is 'stale';
+            """)
+        let outdated = #expect(throws: SchemaOutdatedError.self) {
+            try SchemaMigrator.checkCompatible(connection: connection, schema: "segflow")
+        }
+        #expect(outdated?.missingFeatureColumns == [last.name])
+
+        let migrator = try SchemaMigrator(connection: connection, schema: "segflow", logger: logger)
+        let upgrade = try migrator.upgrade()
+        #expect(upgrade.applied.isEmpty)
+        #expect(upgrade.addedFeatureColumns == [last.name])
+        #expect(Set(upgrade.commentedFeatureColumns) == Set(FeatureCatalog.all.map(\.name)))
+        try SchemaMigrator.checkCompatible(connection: connection, schema: "segflow")
+        for relation in ["customer_features", "current_customer_features"] {
+            let columns = try connection.texts("""
+                select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a
+                where a.attrelid = to_regclass(\("segflow." + relation)) and a.attnum > 2 and not a.attisdropped
+                order by a.attnum
+                """)
+            #expect(columns == FeatureCatalog.all.map { [$0.name, $0.description] }, "\(relation)")
+        }
+        #expect(try migrator.upgrade().isEmpty)
+    }
+
     @Test func everyTableViewAndColumnHasAComment() throws {
         let (database, connection) = try LoadTestDatabase.migrated("migrate_comments")
         _ = database

@@ -33,10 +33,10 @@ import Testing
                 .init(customerID: 3, segmentationKey: "value", segmentKey: "other", isPrimary: true),
             ],
             quarantine: [
-                .init(source: "orders", key: "42", reason: "duplicate", action: .rejected,
+                .init(source: "orders", key: "42", reason: .duplicate, action: .rejected,
                       raw: [.init("order_id", "42"), .init("coupon_code", nil), .init("note", "tab\there \"q\" \\ é")]),
-                .init(source: "customers", key: "", reason: "missing_key", action: .rejected, raw: [.init("customer_id", nil)]),
-                .init(source: "customers", key: "7", reason: "invalid_email", action: .repaired, raw: [.init("email", "not-an-email")]),
+                .init(source: "customers", key: "", reason: .missingKey, action: .rejected, raw: [.init("customer_id", nil)]),
+                .init(source: "customers", key: "7", reason: .invalidEmail, action: .repaired, raw: [.init("email", "not-an-email")]),
             ]
         )
     }

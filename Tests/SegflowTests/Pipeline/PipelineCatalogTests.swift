@@ -8,7 +8,7 @@ import Testing
     @Test func defaultCatalogLoadsAndValidates() throws {
         let configuration = try PipelineConfiguration.load(path: RepositoryFiles.path("pipelines/default.yml"))
         #expect(configuration.name == "default")
-        #expect(configuration.timezone == "Europe/Berlin")
+        #expect(configuration.timeZone.name == "Europe/Berlin")
         #expect(configuration.baseCurrency == "EUR")
         #expect(configuration.segmentations.filter(\.isPrimary).map(\.key) == ["lifecycle"])
         #expect(configuration.segmentations.map(\.key)

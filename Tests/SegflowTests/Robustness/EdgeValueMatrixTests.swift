@@ -13,17 +13,17 @@ import Testing
 /// every quarantine reason is a documented one.
 @Suite(.serialized) struct EdgeValueMatrixTests {
     /// The documented reasons per source (docs/semantics.md, docs/reference-sql.md decisions).
-    static let documentedReasons: [SourceName: Set<String>] = [
-        .customers: ["missing_key", "missing_value", "invalid_value", "duplicate", "test_account",
-                     "invalid_email", "invalid_country", "invalid_birth_date"],
-        .products: ["missing_key", "invalid_value", "duplicate", "negative_amount"],
-        .orders: ["missing_key", "missing_value", "invalid_value", "duplicate", "future_timestamp", "orphan_customer",
-                  "invalid_status", "unknown_currency", "negative_amount", "absurd_amount"],
-        .orderItems: ["missing_key", "missing_value", "invalid_value", "duplicate", "orphan_order", "orphan_product", "negative_amount"],
-        .sessions: ["missing_key", "missing_value", "invalid_value", "duplicate", "future_timestamp", "bot",
-                    "orphan_customer", "negative_amount"],
-        .chats: ["missing_key", "missing_value", "invalid_value", "duplicate", "future_timestamp", "orphan_customer"],
-        .fxRates: ["missing_key", "invalid_value", "duplicate"],
+    static let documentedReasons: [SourceName: Set<QuarantineReason>] = [
+        .customers: [.missingKey, .missingValue, .invalidValue, .duplicate, .testAccount,
+                     .invalidEmail, .invalidCountry, .invalidBirthDate],
+        .products: [.missingKey, .invalidValue, .duplicate, .negativeAmount],
+        .orders: [.missingKey, .missingValue, .invalidValue, .duplicate, .futureTimestamp, .orphanCustomer,
+                  .invalidStatus, .unknownCurrency, .negativeAmount, .absurdAmount],
+        .orderItems: [.missingKey, .missingValue, .invalidValue, .duplicate, .orphanOrder, .orphanProduct, .negativeAmount],
+        .sessions: [.missingKey, .missingValue, .invalidValue, .duplicate, .futureTimestamp, .bot,
+                    .orphanCustomer, .negativeAmount],
+        .chats: [.missingKey, .missingValue, .invalidValue, .duplicate, .futureTimestamp, .orphanCustomer],
+        .fxRates: [.missingKey, .invalidValue, .duplicate],
     ]
 
     @Test func everyEdgeValueOfEverySourceColumnIsKeptOrQuarantinedWithADocumentedReason() throws {
@@ -43,32 +43,32 @@ import Testing
             // Nothing lost on the way in: every source row before the cut-off reached the clean stage.
             #expect(log.rowsIn == (try matrix.rowsInSnapshot(source)), "\(log.source): rows in")
             let undocumented = Set(log.records.map(\.reason)).subtracting(Self.documentedReasons[source] ?? [])
-            #expect(undocumented.isEmpty, "\(log.source): undocumented reasons \(undocumented.sorted())")
+            #expect(undocumented.isEmpty, "\(log.source): undocumented reasons \(undocumented.map(\.rawValue).sorted())")
             for record in log.records { records["\(record.source)/\(record.key)", default: []].append(record) }
         }
 
         // The defects issue 8 names, each with its documented reason.
-        func reasons(_ source: SourceName, _ key: String) -> Set<String> {
+        func reasons(_ source: SourceName, _ key: String) -> Set<QuarantineReason> {
             Set((records["\(source.rawValue)/\(key)"] ?? []).map(\.reason))
         }
         for (source, column, literal, reason) in [
-            (SourceName.customers, "created_at", "('-infinity')::timestamptz", "invalid_value"),
-            (.customers, "birth_date", "('-infinity')::date", "invalid_birth_date"),
-            (.customers, "birth_date", "('infinity')::date", "invalid_birth_date"),
-            (.orders, "placed_at", "('-infinity')::timestamptz", "invalid_value"),
-            (.orders, "subtotal", "('NaN')::numeric", "invalid_value"),
-            (.orders, "total", "('Infinity')::numeric", "invalid_value"),
-            (.orders, "discount_total", "(922337203685477.59)::numeric", "invalid_value"),
-            (.orders, "customer_id", "(null)::bigint", "orphan_customer"),
-            (.orderItems, "unit_price", "('-Infinity')::numeric", "invalid_value"),
-            (.products, "list_price", "('NaN')::numeric", "invalid_value"),
-            (.sessions, "started_at", "('-infinity')::timestamptz", "invalid_value"),
-            (.chats, "started_at", "('-infinity')::timestamptz", "invalid_value"),
-            (.fxRates, "rate_to_base", "('Infinity')::numeric", "invalid_value"),
-            (.fxRates, "day", "('-infinity')::date", "invalid_value"),
+            (SourceName.customers, "created_at", "('-infinity')::timestamptz", QuarantineReason.invalidValue),
+            (.customers, "birth_date", "('-infinity')::date", .invalidBirthDate),
+            (.customers, "birth_date", "('infinity')::date", .invalidBirthDate),
+            (.orders, "placed_at", "('-infinity')::timestamptz", .invalidValue),
+            (.orders, "subtotal", "('NaN')::numeric", .invalidValue),
+            (.orders, "total", "('Infinity')::numeric", .invalidValue),
+            (.orders, "discount_total", "(922337203685477.59)::numeric", .invalidValue),
+            (.orders, "customer_id", "(null)::bigint", .orphanCustomer),
+            (.orderItems, "unit_price", "('-Infinity')::numeric", .invalidValue),
+            (.products, "list_price", "('NaN')::numeric", .invalidValue),
+            (.sessions, "started_at", "('-infinity')::timestamptz", .invalidValue),
+            (.chats, "started_at", "('-infinity')::timestamptz", .invalidValue),
+            (.fxRates, "rate_to_base", "('Infinity')::numeric", .invalidValue),
+            (.fxRates, "day", "('-infinity')::date", .invalidValue),
         ] {
             let key = try #require(matrix.freshKey(source, column, literal), "\(source) \(column) \(literal) was inserted")
-            #expect(reasons(source, key).contains(reason), "\(source.rawValue).\(column) = \(literal): \(reasons(source, key).sorted())")
+            #expect(reasons(source, key).contains(reason), "\(source.rawValue).\(column) = \(literal): \(reasons(source, key).map(\.rawValue).sorted())")
         }
         // Two extremes of one customer are both kept, and their totals saturate instead of trapping.
         for (source, column, feature) in [(SourceName.sessions, "product_views", "product_views_90d"), (.chats, "customer_messages", "customer_messages")] {
@@ -81,10 +81,10 @@ import Testing
         }
         // A discount no published total could hold is absurd, not a failed load.
         let discounted = try #require(matrix.freshKey(.orders, "discount at the largest rate"))
-        #expect(reasons(.orders, discounted) == ["absurd_amount"])
+        #expect(reasons(.orders, discounted) == [.absurdAmount])
         // A blank fx currency is no key (its row has no key text to look up by).
         let fx = try #require(report.quarantine.first { $0.source == "fx_rates" })
-        #expect(fx.records.contains { $0.reason == "missing_key" && $0.raw.contains { $0.column == "currency" && $0.value == "" } })
+        #expect(fx.records.contains { $0.reason == .missingKey && $0.raw.contains { $0.column == "currency" && $0.value == "" } })
         // The customer with id 0 exists, and the order without a customer is not credited to it.
         #expect(try store.count("select count(*) from shop.customers where customer_id = 0") > 0)
     }

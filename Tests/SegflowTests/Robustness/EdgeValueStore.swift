@@ -22,7 +22,7 @@ final class EdgeValueStore {
 
     init(store: RunTestStore) throws {
         self.store = store
-        let timeZone = TimeZone(identifier: try RunTestStore.pipeline().timezone) ?? .gmt
+        let timeZone = try RunTestStore.pipeline().timeZone.zone
         cutoff = LocalCalendar(timeZone: timeZone).cutoff(asOf: GeneratorConfiguration.defaultEndDay)
         cutoffSQL = "'\(cutoff)'::timestamptz"
         connection = try store.connect()

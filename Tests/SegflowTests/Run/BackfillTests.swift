@@ -2,7 +2,6 @@ import Foundation
 import PostgresClient
 import Testing
 @testable import Segflow
-@testable import SegflowCLI
 
 #if canImport(Glibc)
 import Glibc
@@ -63,7 +62,7 @@ import SegflowTestSupport
             try BackfillRunner(runner: store.runner(pipeline, lockTimeout: 0.5)).run(plan)
         }
         #expect(Date().timeIntervalSince(started) >= 0.5)
-        #expect(error.map(ExitStatus.code(for:)) == 75)
+        #expect(error.map(RunExitCode.code(for:)) == 75)
         #expect(error?.description.contains("another run of pipeline 'default'") == true)
         #expect(try store.count("select count(*) from segflow.snapshots") == 0)
         // The refusal is in the ledger, as docs/operations.md promises: one finished row, exit 75.

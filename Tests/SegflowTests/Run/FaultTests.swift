@@ -1,13 +1,13 @@
 import Foundation
 import LocalPostgres
 import Logging
-import SegflowTestSupport
-import Testing
 @testable import PostgresClient
 @testable import Segflow
 @testable import SegflowCLI
 @testable import SegflowEngine
 @testable import SegflowGenerator
+import SegflowTestSupport
+import Testing
 
 /// Lost connections are recognised on every transport, a published snapshot is never
 /// reported as failed, and lock waits on tables are bounded, logged and end with exit 75.
@@ -99,7 +99,7 @@ import Testing
         let started = Date()
         let error = #expect(throws: LockWaitTimeoutError.self) { try runner.run(asOf: endDay) }
         #expect(Date().timeIntervalSince(started) < 30)
-        #expect(error.map(ExitStatus.code(for:)) == 75)
+        #expect(error.map(RunExitCode.code(for:)) == 75)
         #expect(error?.waiting == (lockedOnceStarted ? "extracting source orders" : "checking the sources"))
         let waits = recorder.messages("waiting for a lock")
         #expect(waits.contains { $0["waiting_for"] == "shop.orders" && $0["blocked_by_pids"] == "{\(holder.backendPID)}" })
@@ -143,7 +143,7 @@ import Testing
         let runner = PipelineRunner(database: store.configuration, pipeline: try RunTestStore.pipeline(),
                                     options: .init(workers: 2, lockTimeout: 0, retryFor: 0, tableLockTimeout: 4), logger: recorder.logger)
         let error = #expect(throws: LockWaitTimeoutError.self) { try runner.run(asOf: endDay) }
-        #expect(error.map(ExitStatus.code(for:)) == 75)
+        #expect(error.map(RunExitCode.code(for:)) == 75)
         #expect(recorder.messages("waiting for a lock").contains { $0["waiting_for"] == "segflow.customer_features" })
         try holder.simpleQuery("rollback")
         #expect(try store.rows("select status, exit_code::text from segflow.runs") == [["failed", "75"]])

@@ -1,13 +1,12 @@
-import ArgumentParser
 import Foundation
 import PostgresClient
-import SegflowTestSupport
-import Testing
 @testable import Segflow
 @testable import SegflowCLI
 @testable import SegflowEngine
 @testable import SegflowGenerator
 @testable import SegflowPipelineFile
+import SegflowTestSupport
+import Testing
 
 /// Each gate kind stops the run before anything is published, says which gate on which
 /// source by how much, marks the ledger row gate_failed and maps to exit 65.
@@ -26,7 +25,7 @@ import Testing
         #expect(breach?.gate == gate)
         #expect(breach?.source == source)
         #expect(error?.description.contains(message) == true, "\(error.map { "\($0)" } ?? "")")
-        #expect(error.map(ExitStatus.code(for:)) == 65)
+        #expect(error.map(RunExitCode.code(for:)) == 65)
         #expect(try store.count("select count(*) from segflow.snapshots") == 0)
         #expect(try store.count("select count(*) from segflow.quarantine") == 0)
         #expect(try store.rows("select status, exit_code::text from segflow.runs order by started_at desc limit 1")
@@ -71,24 +70,5 @@ import Testing
         #expect(throws: QualityGateError.self) { try BackfillRunner(runner: store.runner(pipeline)).run(plan) }
         #expect(try store.count("select count(*) from segflow.snapshots") == 0)
         #expect(try store.rows("select status, count(*)::text from segflow.runs group by status") == [["gate_failed", "3"]])
-    }
-
-    @Test func theBackfillCommandExitsWith65OnABreachedGate() throws {
-        let store = try RunTestStore.make("gates_cli", customers: 300, seed: 9)
-        let file = try RunTestStore.pipelineFileWithoutGates()
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-            .replacingOccurrences(of: "\noutput:", with: "\nquality_gates:\n  customers: { min_rows: 100000000 }\n\noutput:")
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let command = try BackfillCommand.parse([
-            "-d", store.connectionString, "--pipeline", file, "--from", "2026-06-30", "--to", "2026-06-30",
-            "--every", "day", "--log-level", "error", "--log-format", "json",
-        ])
-        #expect {
-            try command.run()
-        } throws: { error in
-            (error as? ExitCode)?.rawValue == 65
-        }
-        #expect(try store.count("select count(*) from segflow.snapshots") == 0)
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import LocalPostgres
 import Logging
 import PostgresClient
-import SegflowTestSupport
-import Testing
 @testable import Segflow
 @testable import SegflowCLI
 @testable import SegflowGenerator
+import SegflowTestSupport
+import Testing
 
 /// A server restart during extraction is survived by retrying; a server gone for longer than
 /// --retry-for ends the run with the transient-failure error (exit 75) recorded in the ledger.
@@ -60,7 +60,7 @@ import Testing
         let error = #expect(throws: TransientFailureError.self) {
             try store.runner(try RunTestStore.pipeline(), retryFor: 2, logger: recorder.logger).run(asOf: endDay)
         }
-        #expect(error.map(ExitStatus.code(for:)) == 75)
+        #expect(error.map(RunExitCode.code(for:)) == 75)
         #expect(Date().timeIntervalSince(started) >= 2)
         #expect(recorder.messages("transient failure; retrying").count >= 1)
         let rows = try store.rows("select status, exit_code::text, error from segflow.runs")

@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import PostgresClient
-import SegflowTestSupport
-import Testing
+@testable import Segflow
 @testable import SegflowCLI
 @testable import SegflowEngine
 @testable import SegflowGenerator
 @testable import SegflowPipelineFile
 @testable import SegflowPublish
+import SegflowTestSupport
+import Testing
 
 /// A source mapping cannot run SQL outside its read-only subquery, cannot move the cut-off,
 /// and a bad mapping stops `run` with exit 2 at file:line:column before the ledger is written.
@@ -113,14 +114,14 @@ import Testing
         let path = try Self.pipelineFile(orders: "  orders: { table: shop.no_such_orders }")
         let pipeline = try PipelineConfiguration.load(path: path)
         let error = #expect(throws: PipelineValidationError.self) { try store.runner(pipeline).run(asOf: endDay) }
-        #expect(error.map(ExitStatus.code(for:)) == 2)
+        #expect(error.map(RunExitCode.code(for:)) == 2)
         #expect(error?.description.contains("\(path):19:20: source 'orders': table shop.no_such_orders does not exist") == true)
 
         let missingColumn = try Self.pipelineFile(orders: "  orders: { query: \"select order_id from shop.orders\" }")
         let second = #expect(throws: PipelineValidationError.self) {
             try store.runner(try PipelineConfiguration.load(path: missingColumn)).run(asOf: endDay)
         }
-        #expect(second.map(ExitStatus.code(for:)) == 2)
+        #expect(second.map(RunExitCode.code(for:)) == 2)
         #expect(second?.description.contains("\(missingColumn):19:20: source 'orders': the query has no column 'customer_id'") == true)
         #expect(try store.count("select count(*) from segflow.runs") == 0)
     }

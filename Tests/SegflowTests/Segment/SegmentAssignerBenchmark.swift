@@ -13,19 +13,11 @@ struct SegmentAssignerBenchmark {
         let configuration = try PipelineConfiguration.load(path: RepositoryFiles.path("pipelines/default.yml"))
         let rowCount = 1_000_000
         var random = SplitMix(seed: 3)
-        var numbers: [[Double]] = []
-        var texts: [[String?]] = []
         let values = ["Shoes", "Bags", "Home & Garden", "Beauty", "DE", "AT", "FR"]
-        for feature in FeatureCatalog.all {
-            if feature.kind == .text {
-                numbers.append([])
-                texts.append((0..<rowCount).map { _ in random.chance(0.1) ? nil : values[random.below(values.count)] })
-            } else {
-                texts.append([])
-                numbers.append((0..<rowCount).map { _ in random.chance(0.1) ? .nan : Double(random.below(10)) })
-            }
-        }
-        let columns = FeatureColumns(customerIDs: (0..<rowCount).map(Int64.init), numbers: numbers, texts: texts)
+        let columns = FeatureColumns(
+            customerIDs: (0..<rowCount).map(Int64.init),
+            numbers: { _ in (0..<rowCount).map { _ in random.chance(0.1) ? .nan : Double(random.below(10)) } },
+            texts: { _ in (0..<rowCount).map { _ in random.chance(0.1) ? nil : values[random.below(values.count)] } })
         let ruleCount = configuration.rules.count
         for workers in [1, 2] {
             let start = Date()
@@ -45,8 +37,8 @@ struct SegmentAssignerBenchmark {
         print("benchmark: assign with prepared context, one core: " + String(format: "%.3f s", Date().timeIntervalSince(clock)))
         for (feature, dictionary) in context.dictionaries.sorted(by: { $0.key < $1.key }) {
             clock = Date()
-            _ = TextDictionary(columns.texts[feature])
-            print("benchmark: dictionary \(FeatureCatalog.all[feature].name) (\(dictionary.values.count) values): "
+            _ = TextDictionary(columns.texts(feature))
+            print("benchmark: dictionary \(feature.name) (\(dictionary.values.count) values): "
                 + String(format: "%.3f s", Date().timeIntervalSince(clock)))
         }
         let compiled = configuration.rules.map { CompiledRule($0, context: context) }

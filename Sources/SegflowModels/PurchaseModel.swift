@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A model of when customers buy and when they drop out, fitted on the BTYD summary
+/// (`BGNBDModel`, `MBGNBDModel`). Time is in the unit of the histories it was fitted on.
+public protocol PurchaseModel: Sendable {
+    /// Stable name, e.g. `bg_nbd`.
+    static var name: String { get }
+    static var parameterNames: [String] { get }
+    /// Indices of the parameters measured in time units (they are rescaled with the data while fitting).
+    static var timeParameterIndices: [Int] { get }
+
+    /// Mean negative log-likelihood per customer and its gradient with respect to the log parameters
+    /// (parameters in `data`'s time unit), without any penalty.
+    static func negativeLogLikelihood(logParameters: [Double], data: FittingHistories) -> (value: Double, gradient: [Double])
+
+    /// nil unless every parameter is finite and positive.
+    init?(parameters: [Double])
+    var parameters: [Double] { get }
+
+    /// P(alive at T | x, tₓ, T).
+    func probabilityAlive(_ history: CustomerHistory) -> Double
+    /// E[purchases in (T, T + t] | x, tₓ, T); nil if the hypergeometric series did not converge.
+    func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double?
+    /// Median time from T to the next purchase given the customer is alive at T (see docs/models.md).
+    func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double
+}
+
+extension PurchaseModel {
+    /// Median of the Lomax (Pareto II) waiting time shared by the BG/NBD family: given alive at T the
+    /// purchase rate is Gamma(r + x, α + T) and the next purchase comes before the next chance to drop
+    /// out, so P(W > w) = ((α + T)/(α + T + w))^(r + x) and the median is (α + T)(2^(1/(r + x)) − 1).
+    static func lomaxMedian(shape: Double, scale: Double) -> Double {
+        scale * expm1(log(2) / shape)
+    }
+}
+
+/// The BG/NBD family (`BGNBDModel`, `MBGNBDModel`): parameters r, α (time), a, b, and the same
+/// waiting time given alive.
+public protocol BetaGeometricModel: PurchaseModel {
+    var r: Double { get }
+    var alpha: Double { get }
+    var a: Double { get }
+    var b: Double { get }
+    /// Unchecked; `init?(parameters:)` is the validating path.
+    init(r: Double, alpha: Double, a: Double, b: Double)
+}
+
+extension BetaGeometricModel {
+    public static var parameterNames: [String] { ["r", "alpha", "a", "b"] }
+    public static var timeParameterIndices: [Int] { [1] }
+
+    public init?(parameters: [Double]) {
+        guard parameters.count == 4, parameters.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        self.init(r: parameters[0], alpha: parameters[1], a: parameters[2], b: parameters[3])
+    }
+
+    public var parameters: [Double] { [r, alpha, a, b] }
+
+    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double {
+        Self.lomaxMedian(shape: r + Double(history.frequency), scale: alpha + history.age)
+    }
+}
+
+/// The summary as the fitters read it: distinct triplets with weights, in one time unit, grouped by
+/// frequency (the triplets are sorted by frequency, so each group is a contiguous range).
+public struct FittingHistories: Sendable {
+    public let frequency: [Int]
+    public let recency: [Double]
+    public let age: [Double]
+    public let weight: [Double]
+    public let totalWeight: Double
+    /// (frequency, index range, summed weight) per distinct frequency.
+    public let groups: [(frequency: Int, range: Range<Int>, weight: Double)]
+
+    /// The histories with times multiplied by `timeScale`.
+    public init(_ histories: CompressedHistories, timeScale: Double = 1) {
+        frequency = histories.triplets.map(\.frequency)
+        recency = histories.triplets.map { $0.recency * timeScale }
+        age = histories.triplets.map { $0.age * timeScale }
+        weight = histories.counts.map(Double.init)
+        totalWeight = weight.reduce(0, +)
+        var groups: [(frequency: Int, range: Range<Int>, weight: Double)] = []
+        var start = 0
+        while start < frequency.count {
+            var end = start
+            var groupWeight = 0.0
+            while end < frequency.count, frequency[end] == frequency[start] {
+                groupWeight += weight[end]
+                end += 1
+            }
+            groups.append((frequency[start], start..<end, groupWeight))
+            start = end
+        }
+        self.groups = groups
+    }
+}
