@@ -43,7 +43,7 @@ build() {
 }
 
 # source_dir BINARY: the worktree a binary printed by `build` was built from.
-source_dir() { dirname "$(dirname "$(dirname "$1")")"; }
+source_dir() { echo "$(dirname "$(dirname "$(dirname "$1")")")/src"; }
 
 # start_cluster: a throwaway PostgreSQL in a temp dir (Unix socket only, durability off as
 # in LocalPostgres, as the `postgres` user when run as root); sets tmp, pgbin, as_server,
