@@ -76,7 +76,7 @@ start_cluster() {
         >/dev/null || { cat "$tmp/logs/server.log" >&2; die "PostgreSQL did not start"; }
     export PGHOST=$tmp/socket PGUSER=segflow
     unset PGPORT PGPASSWORD PGDATABASE DATABASE_URL PGSERVICE
-    log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $NF}') in $tmp"
+    log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') in $tmp"
 }
 
 # shellcheck disable=SC2317,SC2329  # called by the EXIT trap (newer shellcheck says SC2329)
