@@ -21,8 +21,10 @@ BACKFILL_SNAPSHOTS=${BENCH_BACKFILL_SNAPSHOTS:-12}
 MODELS_CUSTOMERS=${BENCH_MODELS_CUSTOMERS:-1M}
 MODELS_ROUNDS=${BENCH_MODELS_ROUNDS:-3}
 ONLY=${BENCH_ONLY:-copy pipeline backfill models}
+# BENCH_ONLY=none measures nothing and only rewrites BENCHMARKS.md from bench/sections/.
+[[ $ONLY != none ]] || ONLY=
 
-"$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow-bench
+[[ -z $ONLY ]] || "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow-bench
 # pipeline runs the release segflow binary as a child process.
 case " $ONLY " in *" pipeline "*|*" backfill "*|*" models "*) "$SWIFT" build -c release --scratch-path "$SCRATCH" --product segflow ;; esac
 bench="$SCRATCH/release/segflow-bench"
@@ -63,11 +65,19 @@ done
     echo "Each comparison runs both sides in the same process and cluster, rounds alternating,"
     echo "so the noise of this shared machine falls on both. The cluster is a throwaway one tuned for"
     echo "bulk work (fsync off, wal_level minimal); ratios, not absolute times, are the claim."
-    for name in copy pipeline backfill models baseline; do
+    # The benchmarks' sections in this order, then hand-written ones (one-off measurements
+    # such as before/after checks, bench/sections/<name>.md), which make bench never rewrites.
+    standard=(copy pipeline backfill models baseline)
+    for name in "${standard[@]}"; do
         if [[ -f "$sections/$name.md" ]]; then
             echo
             cat "$sections/$name.md"
         fi
+    done
+    for file in "$sections"/*.md; do
+        case " ${standard[*]} " in *" $(basename "$file" .md) "*) continue ;; esac
+        echo
+        cat "$file"
     done
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
