@@ -55,11 +55,11 @@ start_cluster
 "$pgbin/createdb" store
 step "generate $CUSTOMERS customers, dirty $DIRTY, seed $SEED (head binary)" "$tmp/logs/generate.log" \
     "${bin[head]}" generate -d "$(conn store)" --customers "$CUSTOMERS" --seed "$SEED" --dirty "$DIRTY" --end "$AS_OF"
+psql_q store -c "vacuum analyze" >/dev/null
 for side in base head; do
     "$pgbin/createdb" -T store "template_$side"
     (cd "${src[$side]}" && step "$side: migrate" "$tmp/logs/$side-migrate.log" "${bin[$side]}" migrate -d "$(conn "template_$side")")
 done
-psql_q store -c "vacuum analyze" >/dev/null
 
 # timed_run SIDE ROUND: one `segflow run` on a fresh copy; appends a line to $tmp/results:
 # side round wall_s cpu_s max_rss_kib stage_timings_json
