@@ -44,11 +44,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if [[ $# -lt 1 || $# -gt 2 ]]; then
-    echo "usage: $0 BASE_REV [HEAD_REV]" >&2
-    exit 2
-fi
-
 SWIFT=${SWIFT:-swift}
 CUSTOMERS=${COMPARE_CUSTOMERS:-20000}
 SEED=${COMPARE_SEED:-42}
@@ -64,8 +59,7 @@ started=$SECONDS
 # shellcheck source=scripts/lib/revisions.sh
 source scripts/lib/revisions.sh
 
-base_sha=$(git rev-parse --verify "$1^{commit}") || die "unknown revision $1"
-head_sha=$(git rev-parse --verify "${2:-HEAD}^{commit}") || die "unknown revision ${2:-HEAD}"
+revisions "$@"
 [[ $base_sha != "$head_sha" ]] || log "note: both revisions are $base_sha"
 
 # One build at a time: the machine is shared.

@@ -7,6 +7,18 @@ started=${started:-$SECONDS}
 log() { printf '[%4ds] %s\n' "$((SECONDS - started))" "$*"; }
 die() { echo "${0##*/}: $*" >&2; exit 2; }
 
+# revisions BASE_REV [HEAD_REV]: checks the script's arguments and sets base_sha and
+# head_sha (HEAD_REV defaults to HEAD) for the sourcing script.
+# shellcheck disable=SC2034  # base_sha and head_sha are read by the sourcing script
+revisions() {
+    if [[ $# -lt 1 || $# -gt 2 ]]; then
+        echo "usage: $0 BASE_REV [HEAD_REV]" >&2
+        exit 2
+    fi
+    base_sha=$(git rev-parse --verify "$1^{commit}") || die "unknown revision $1"
+    head_sha=$(git rev-parse --verify "${2:-HEAD}^{commit}") || die "unknown revision ${2:-HEAD}"
+}
+
 # build_key SHA: a digest of the files the binary is built from (everything but scripts,
 # docs, deployment, tests, benchmarks, fuzzers and top-level docs), so commits that differ
 # only in those share one build.
