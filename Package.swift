@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "SegflowPipelineFile",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "SegflowSQL",
+                "SegflowEngine", "SegflowRules", "SegflowSQL", "SegflowModels",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import SegflowEngine
+import SegflowModels
 import SegflowRules
 
 extension PipelineConfiguration {
@@ -38,6 +39,17 @@ extension PipelineConfiguration {
             if let staleness = gate.maxStaleness { add("\(prefix).max_staleness", String(staleness.seconds) + "s") }
         }
         add("output.schema", output.schema)
+        // Rendered only when not the defaults, so files written before `models:` existed keep the hash
+        // recorded in their snapshots (ConfigHashTests).
+        if models != ModelSettings() {
+            add("models.enabled", String(models.enabled))
+            add("models.purchase", models.purchaseModel.rawValue)
+            add("models.time_unit", models.timeUnit.rawValue)
+            add("models.penalizer", Expression.render(models.penalizer))
+            add("models.clv.margin", Expression.render(models.margin))
+            add("models.clv.annual_discount_rate", Expression.render(models.annualDiscountRate))
+            add("models.clv.horizon_months", String(models.clvHorizonMonths))
+        }
         for (index, segmentation) in segmentations.enumerated() {
             let prefix = "segmentations[\(index)]"
             add("\(prefix).key", segmentation.key)

@@ -1,4 +1,5 @@
 import SegflowEngine
+import SegflowModels
 import SegflowRules
 
 /// A validated pipeline file: sources, cleaning, quality gates, output and segmentations.
@@ -23,6 +24,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var cleaning: CleaningConfiguration
     public var qualityGates: [SourceName: QualityGate]
     public var output: OutputConfiguration
+    /// The customer-base models fitted on every snapshot (`models:`; defaults when absent).
+    public var models: ModelSettings
     public var segmentations: [SegmentationDefinition]
     /// Where the file wrote each setting (empty for a configuration built in code).
     public var positions: PipelinePositions
@@ -31,7 +34,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
                 description: String? = nil, timeZone: PipelineTimeZone, baseCurrency: String,
                 sources: [SourceName: SourceMapping] = [:], cleaning: CleaningConfiguration = .init(),
                 qualityGates: [SourceName: QualityGate] = [:], output: OutputConfiguration = .init(),
-                segmentations: [SegmentationDefinition], positions: PipelinePositions = .init()) {
+                models: ModelSettings = .init(), segmentations: [SegmentationDefinition], positions: PipelinePositions = .init()) {
         self.file = file
         self.version = version
         self.name = name
@@ -46,6 +49,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.cleaning = cleaning
         self.qualityGates = qualityGates
         self.output = output
+        self.models = models
         self.segmentations = segmentations
         self.positions = positions
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SegflowEngine
+import SegflowModels
 import SegflowRules
 import Yams
 
@@ -163,7 +164,7 @@ package struct PipelineFileReader {
     mutating func read(_ root: Node) -> PipelineConfiguration? {
         positions = PipelinePositions(root: root)
         let allowed = ["version", "name", "description", "timezone", "base_currency", "sources", "cleaning",
-                       "quality_gates", "output", "segmentations"]
+                       "quality_gates", "output", "models", "segmentations"]
         guard let top = entries(root, allowed: allowed, what: "the pipeline file") else { return nil }
         for required in ["version", "name", "timezone", "base_currency", "segmentations"] where top[required] == nil {
             issue("missing required key '\(required)'", at: root, code: "missing_key")
@@ -205,13 +206,14 @@ package struct PipelineFileReader {
         let cleaning = top["cleaning"].map { readCleaning($0.value) } ?? CleaningConfiguration()
         let gates = top["quality_gates"].map { readQualityGates($0.value) } ?? [:]
         output = top["output"].map { readOutput($0.value) } ?? OutputConfiguration()
+        let models = top["models"].map { readModels($0.value) } ?? ModelSettings()
         let segmentations = top["segmentations"].map { readSegmentations($0.value) } ?? []
 
         guard issues.isEmpty, let version, let name, let timeZone, let currency else { return nil }
         return PipelineConfiguration(
             file: file, version: version, name: name, description: description, timeZone: timeZone,
             baseCurrency: currency, sources: sources, cleaning: cleaning, qualityGates: gates, output: output,
-            segmentations: segmentations, positions: positions)
+            models: models, segmentations: segmentations, positions: positions)
     }
 
     // MARK: Sections
@@ -353,5 +355,60 @@ package struct PipelineFileReader {
             }
         }
         return output
+    }
+
+    private mutating func readModels(_ node: Node) -> ModelSettings {
+        var models = ModelSettings()
+        let allowed = ["enabled", "purchase", "time_unit", "penalizer", "clv"]
+        guard let fields = entries(node, allowed: allowed, what: "models") else { return models }
+        if let node = fields["enabled"]?.value, let enabled = bool(node, "enabled") { models.enabled = enabled }
+        if let node = fields["purchase"]?.value, let name = string(node, "purchase") {
+            if let kind = PurchaseModelKind(rawValue: name) {
+                models.purchaseModel = kind
+            } else {
+                let known = PurchaseModelKind.allCases.map(\.rawValue)
+                issue("unknown purchase model '\(name)' (one of \(known.joined(separator: ", ")))"
+                    + NameSuggester.hint(for: name, among: known), at: node)
+            }
+        }
+        if let node = fields["time_unit"]?.value, let name = string(node, "time_unit") {
+            if let unit = ModelTimeUnit(rawValue: name) {
+                models.timeUnit = unit
+            } else {
+                issue("time_unit '\(name)' must be days or weeks", at: node)
+            }
+        }
+        if let node = fields["penalizer"]?.value, let penalizer = number(node, "penalizer") {
+            if penalizer >= 0, penalizer.isFinite {
+                models.penalizer = penalizer
+            } else {
+                issue("penalizer must be a non-negative number (0: no penalty)", at: node)
+            }
+        }
+        if let node = fields["clv"]?.value,
+           let clv = entries(node, allowed: ["margin", "annual_discount_rate", "horizon_months"], what: "clv") {
+            if let node = clv["margin"]?.value, let margin = number(node, "margin") {
+                if margin > 0, margin <= 1 {
+                    models.margin = margin
+                } else {
+                    issue("margin must be a share of revenue in (0, 1], like 0.3", at: node)
+                }
+            }
+            if let node = clv["annual_discount_rate"]?.value, let rate = number(node, "annual_discount_rate") {
+                if rate >= 0, rate < 1 {
+                    models.annualDiscountRate = rate
+                } else {
+                    issue("annual_discount_rate must be a yearly rate in [0, 1), like 0.1 for 10%", at: node)
+                }
+            }
+            if let node = clv["horizon_months"]?.value, let months = int(node, "horizon_months") {
+                if (1...120).contains(months) {
+                    models.clvHorizonMonths = months
+                } else {
+                    issue("horizon_months must be between 1 and 120", at: node)
+                }
+            }
+        }
+        return models
     }
 }
