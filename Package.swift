@@ -86,11 +86,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The runs: snapshot job, runner, backfill, locks, retries, validation, run metrics.
+        // The runs: snapshot job, runner, backfill, locks, retries, validation, run metrics, the model stage.
         .target(
             name: "Segflow",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "PostgresClient",
+                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowModels", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),

@@ -25,15 +25,16 @@ public struct CustomerBaseFit: Sendable {
 
     /// Fits the purchase model chosen in `settings` on `histories` (in days; converted to the settings'
     /// unit here) and Gamma-Gamma on the repeat buyers' `monetaryValues`. Never throws: a fit that fails
-    /// is in its `ModelFit` (status, reason) and logged as a warning.
+    /// is in its `ModelFit` (status, reason) and logged as a warning. `minimizer` is the optimiser both
+    /// fits use (its defaults are the documented convergence test; tests lower its iteration limit).
     public static func fit(settings: ModelSettings, historiesInDays: [CustomerHistory], monetaryValues: [Double],
-                           logger: Logger) -> CustomerBaseFit {
+                           minimizer: Minimizer = Minimizer(), logger: Logger) -> CustomerBaseFit {
         precondition(historiesInDays.count == monetaryValues.count, "one monetary value per history")
         let unit = settings.timeUnit.days
         let histories = CompressedHistories(unit == 1 ? historiesInDays : historiesInDays.map {
             CustomerHistory(frequency: $0.frequency, recency: $0.recency / unit, age: $0.age / unit)
         })
-        let fitter = PurchaseModelFitter(penalizer: settings.penalizer, logger: logger)
+        let fitter = PurchaseModelFitter(penalizer: settings.penalizer, minimizer: minimizer, logger: logger)
         let purchaseFit: ModelFit
         let purchaseModel: FittedPurchaseModel?
         switch settings.purchaseModel {
@@ -47,7 +48,7 @@ public struct CustomerBaseFit: Sendable {
             purchaseModel = result.model.map(FittedPurchaseModel.mbgNbd)
         }
         let frequencies = historiesInDays.map(\.frequency)
-        let spend = GammaGammaFitter(penalizer: settings.penalizer, logger: logger)
+        let spend = GammaGammaFitter(penalizer: settings.penalizer, minimizer: minimizer, logger: logger)
             .fit(SpendHistories(frequencies: frequencies, monetaryValues: monetaryValues))
         return CustomerBaseFit(settings: settings, histories: histories, monetaryValues: monetaryValues,
                                purchaseFit: purchaseFit, spendFit: spend.fit, purchaseModel: purchaseModel,

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresClient
 import SegflowEngine
+import SegflowModels
 import SegflowPipelineFile
 import SegflowPublish
 
@@ -9,7 +10,7 @@ import SegflowPublish
 ///
 /// Checks the output schema, takes the pipeline's advisory lock (one run of a pipeline
 /// at a time), records the run in the ledger, checks the quality gates, then extract →
-/// clean → join → features (`SnapshotEngine`), segment (`SegmentAssigner`) and load
+/// clean → join → features (`SnapshotEngine`), models (`ModelStage`), segment (`SegmentAssigner`) and load
 /// (`SnapshotPublisher`, atomic per as-of); transient failures are retried. The work is
 /// `SnapshotJob`'s, shared with `BackfillRunner`. A failure marks the run failed (or
 /// gate_failed) in the ledger and publishes nothing.
@@ -24,6 +25,9 @@ public struct PipelineRunner {
         /// Seconds any one statement may wait for a lock on a source or output table before
         /// the run gives up with exit 75 (`lock_timeout` on the extraction and publish sessions).
         public var tableLockTimeout: Double
+        /// The optimiser of the model stage's fits (the documented convergence test); tests lower its
+        /// iteration limit to see a fit that does not converge.
+        package var modelMinimizer = Minimizer()
 
         /// The engine's (`SnapshotEngine.Settings.defaultTableLockTimeout`).
         public static let defaultTableLockTimeout = SnapshotEngine.Settings.defaultTableLockTimeout
@@ -47,6 +51,8 @@ public struct PipelineRunner {
         public var quarantine: [QuarantineLog]
         public var stageSeconds: [String: Double]
         public var publish: PublishReport
+        /// The models fitted on the snapshot (`model_fits`); empty when the models are off.
+        public var modelFits: [ModelFitRecord] = []
     }
 
     public let database: PostgresConfiguration

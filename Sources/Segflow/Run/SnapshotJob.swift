@@ -205,7 +205,7 @@ struct SnapshotJob {
                                   seconds: summary.stageSeconds, runID: state.runID(last.asOf), control: control, logger: logger))
     }
 
-    /// Segments one snapshot and publishes it atomically.
+    /// Fits the models on one snapshot, segments it and publishes it atomically.
     private func publish(_ snapshot: SnapshotEngine.Snapshot, quarantine: [QuarantineLog], records: [QuarantineRecord],
                          seconds engineSeconds: [String: Double], upcoming: Set<PostgresDate> = [], runID: RunID, control: PostgresConnection,
                          logger: Logger) throws -> PipelineRunner.Report {
@@ -214,9 +214,15 @@ struct SnapshotJob {
         logger[metadataKey: "run_id"] = "\(runID)"
         var seconds = engineSeconds
         let asOf = snapshot.asOf
+        // The model stage fills the prediction features that rules and the publisher read.
+        var features = snapshot.features
+        let models = ModelStage(settings: pipeline.models, minimizer: runner.options.modelMinimizer)
+            .run(&features, asOf: asOf, logger: logger)
+        seconds["models"] = models.seconds
+
         let segmentStart = Date()
         let assignment = SegmentAssigner(configuration: pipeline, workerCount: runner.options.workers)
-            .assign(columns: snapshot.features, asOf: Int(asOf.daysSince1970))
+            .assign(columns: features, asOf: Int(asOf.daysSince1970))
         seconds["segment"] = Date().timeIntervalSince(segmentStart)
         logger.info("segmented", metadata: [
             "stage": "segment", "memberships": "\(assignment.membershipCount)",
@@ -230,9 +236,9 @@ struct SnapshotJob {
                                                   logger: logger, interval: LockWaitMonitor.interval(runner.options.tableLockTimeout)) {
                 let publisher = try SnapshotPublisher(connection: control, schema: schema, logger: logger)
                 return try publisher.publish(OutputSnapshot(
-                    asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
+                    asOf: asOf, runID: runID, configHash: pipeline.configHash, features: features,
                     segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
-                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming
+                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming, modelFits: models.fits
                 ))
             }
         } catch {
@@ -244,8 +250,8 @@ struct SnapshotJob {
         if let primary = assignment.segmentations.first(where: \.isPrimary) {
             sizes = zip(primary.segments, primary.sizes).map { ($0.key, $0.name, $1) }
         }
-        return PipelineRunner.Report(runID: runID, asOf: asOf, customers: snapshot.features.count, primarySegmentSizes: sizes,
-                                     quarantine: quarantine, stageSeconds: seconds, publish: report)
+        return PipelineRunner.Report(runID: runID, asOf: asOf, customers: features.count, primarySegmentSizes: sizes,
+                                     quarantine: quarantine, stageSeconds: seconds, publish: report, modelFits: models.fits)
     }
 
     /// Progress across attempts (a retry keeps what earlier attempts published).

@@ -4,7 +4,8 @@ import PostgresClient
 
 /// Computes `FeatureColumns` for one snapshot from the joined model, with parallel
 /// workers over partitions of customers. Definitions: FeatureKey and
-/// docs/semantics.md.
+/// docs/semantics.md. Only features of origin `.builder`: the model features stay null
+/// (NaN) here and are filled by the model stage after the snapshot is handed over.
 struct FeatureBuilder {
     let window: SnapshotWindow
     let calendar: LocalCalendar

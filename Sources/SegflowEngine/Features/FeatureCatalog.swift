@@ -5,6 +5,12 @@
 public enum FeatureCatalog {
     public static let all: [FeatureDefinition] = FeatureKey.allCases.map(\.definition)
 
+    /// The features `FeatureBuilder` (and the reference SQL) compute, in column order.
+    public static let built: [FeatureDefinition] = all.filter { $0.origin == .builder }
+
+    /// The features the model stage predicts, in column order.
+    public static let predicted: [FeatureDefinition] = all.filter { $0.origin == .model }
+
     /// The feature table of docs/semantics.md, one row per feature in column order
     /// (a test checks that the page has exactly these rows).
     public static var markdownRows: [String] {

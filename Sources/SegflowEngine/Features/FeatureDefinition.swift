@@ -33,12 +33,21 @@ public struct FeatureDefinition: Sendable, Hashable {
         }
     }
 
+    /// Where a feature's values come from (`FeatureKey.origin`).
+    public enum Origin: String, Sendable, Hashable {
+        /// Computed by `FeatureBuilder` from the cleaned and joined sources (and by the reference SQL).
+        case builder
+        /// Predicted per snapshot by the customer-base models (docs/semantics.md, "Model features").
+        case model
+    }
+
     public let key: FeatureKey
     public let kind: Kind
     /// What the feature means, for people: the column comment and the docs.
     public let description: String
 
     public var name: String { key.rawValue }
+    public var origin: Origin { key.origin }
 
     init(key: FeatureKey, kind: Kind, description: String) {
         self.key = key

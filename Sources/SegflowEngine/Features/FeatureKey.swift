@@ -78,6 +78,15 @@ public enum FeatureKey: String, CaseIterable, Sendable, Hashable, Comparable {
     case btydMonetaryValue = "btyd_monetary_value"
     // Added later, so at the end: column positions are published
     case orders7d = "orders_7d"
+    // Predicted by the customer-base models (origin .model; docs/semantics.md, "Model features")
+    case pAlive = "p_alive"
+    case churnRisk = "churn_risk"
+    case expectedPurchases30d = "expected_purchases_30d"
+    case expectedPurchases90d = "expected_purchases_90d"
+    case expectedPurchases365d = "expected_purchases_365d"
+    case expectedAvgOrderValue = "expected_avg_order_value"
+    case predictedClv365d = "predicted_clv_365d"
+    case predictedNextOrderDate = "predicted_next_order_date"
 
     /// Kind and description: the column's type and its comment.
     var declaration: (kind: FeatureDefinition.Kind, description: String) {
@@ -151,6 +160,15 @@ public enum FeatureKey: String, CaseIterable, Sendable, Hashable, Comparable {
         case .btydT: (.integer, "Days from the first purchase day to the as-of day; null without purchases.")
         case .btydMonetaryValue: (.real, "Mean net revenue of the repeat purchase days (first day excluded); 0 when btyd_frequency is 0.")
         case .orders7d: (.integer, "Purchases in the 7 days ending on the as-of day.")
+        // Predicted by the customer-base models
+        case .pAlive: (.real, "Probability that the customer has not dropped out by the as-of day (purchase model); null without purchases or a converged purchase fit.")
+        case .churnRisk: (.real, "1 - p_alive: probability that the customer has dropped out; null when p_alive is.")
+        case .expectedPurchases30d: (.real, "Expected purchase days in the 30 days after the as-of day (purchase model); null when p_alive is.")
+        case .expectedPurchases90d: (.real, "Expected purchase days in the 90 days after the as-of day (purchase model); null when p_alive is.")
+        case .expectedPurchases365d: (.real, "Expected purchase days in the 365 days after the as-of day (purchase model); null when p_alive is.")
+        case .expectedAvgOrderValue: (.real, "Expected net revenue per purchase day (Gamma-Gamma); the population mean for buyers without a repeat purchase day; null without purchases or a converged spend fit.")
+        case .predictedClv365d: (.real, "Expected margin of the purchases in the models.clv.horizon_months months (12: 365 days) after the as-of day, discounted monthly; null when p_alive or expected_avg_order_value is.")
+        case .predictedNextOrderDate: (.date, "As-of day plus the median wait to the next purchase if the customer is alive, rounded up to whole days; null when p_alive is.")
         }
     }
 
@@ -163,6 +181,19 @@ public enum FeatureKey: String, CaseIterable, Sendable, Hashable, Comparable {
     }
 
     public var kind: FeatureDefinition.Kind { declaration.kind }
+
+    /// Who fills the feature's column: `FeatureBuilder` from the sources, or the model stage
+    /// (Sources/Segflow/Models) from the fitted customer-base models. The builder leaves model
+    /// features null; the reference SQL computes only builder features.
+    public var origin: FeatureDefinition.Origin {
+        switch self {
+        case .pAlive, .churnRisk, .expectedPurchases30d, .expectedPurchases90d, .expectedPurchases365d,
+             .expectedAvgOrderValue, .predictedClv365d, .predictedNextOrderDate:
+            .model
+        default:
+            .builder
+        }
+    }
 
     /// The feature's position among the columns (its case ordinal, as the catalog follows
     /// `allCases`). Read per customer and feature, so an array index, not a lookup.

@@ -2,7 +2,8 @@ import PostgresClient
 import SegflowEngine
 import SegflowRules
 
-/// Everything one snapshot publishes: features, segments, memberships and quarantine of one as-of day.
+/// Everything one snapshot publishes: features, segments, memberships, quarantine and model fits of
+/// one as-of day.
 ///
 /// `memberships` may be any sequence, even a single-pass one: it is read once, while it
 /// streams into the database. The segment stage's output fits as it is:
@@ -21,6 +22,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
     /// When the snapshot published after this one is among them, its comparisons are not
     /// recomputed against this one now: its own publish, moments later, computes them.
     public var upcoming: Set<PostgresDate>
+    /// The customer-base models fitted on this snapshot (`model_fits`); empty when the models are off.
+    public var modelFits: [ModelFitRecord]
 
     public init(
         asOf: PostgresDate,
@@ -30,7 +33,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         segmentDefinitions: [SegmentDefinitionRecord],
         memberships: Memberships,
         quarantine: [QuarantineRecord] = [],
-        upcoming: Set<PostgresDate> = []
+        upcoming: Set<PostgresDate> = [],
+        modelFits: [ModelFitRecord] = []
     ) {
         self.asOf = asOf
         self.runID = runID
@@ -40,5 +44,6 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         self.memberships = memberships
         self.quarantine = quarantine
         self.upcoming = upcoming
+        self.modelFits = modelFits
     }
 }

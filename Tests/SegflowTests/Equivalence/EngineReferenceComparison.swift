@@ -41,7 +41,8 @@ struct EngineReferenceComparison {
         quarantine = output.quarantine
     }
 
-    /// Every feature of every customer that differs (reals within a relative 1e-9).
+    /// Every builder feature of every customer that differs (reals within a relative 1e-9), and
+    /// every model feature the engine did not leave null.
     func featureMismatches(_ database: TestDatabaseInfo) throws -> (mismatches: [Mismatch], referenceCustomers: Int) {
         let connection = try PostgresConnection(PostgresConfiguration(connectionString: database.connectionString))
         defer { connection.close() }
@@ -57,11 +58,17 @@ struct EngineReferenceComparison {
                 mismatches.append(Mismatch(customerID: id, feature: "(row)", engine: "missing", reference: "present"))
                 continue
             }
-            for feature in FeatureCatalog.all {
+            for feature in FeatureCatalog.built {
                 let expected = reference[feature.name].text
                 let actual = engineText(feature: feature, row: row)
                 if !same(feature.kind, actual, expected) {
                     mismatches.append(Mismatch(customerID: id, feature: feature.name, engine: actual ?? "null", reference: expected ?? "null"))
+                }
+            }
+            // The engine leaves the model features null: the model stage fills them later.
+            for feature in FeatureCatalog.predicted {
+                if let actual = engineText(feature: feature, row: row) {
+                    mismatches.append(Mismatch(customerID: id, feature: feature.name, engine: actual, reference: "null (model feature)"))
                 }
             }
         }

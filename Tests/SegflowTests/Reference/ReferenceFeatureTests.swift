@@ -14,11 +14,11 @@ struct ReferenceFeatureTests {
             where table_schema = 'segflow_reference' and table_name = 'customer_features'
             order by ordinal_position
             """)
-        let expectedNames = ["as_of", "customer_id"] + FeatureCatalog.all.map(\.name)
+        let expectedNames = ["as_of", "customer_id"] + FeatureCatalog.built.map(\.name)
         #expect(columns.map { $0["column_name"]!! } == expectedNames)
         #expect(columns.first?["data_type"] == "date")
         #expect(columns.dropFirst().first?["data_type"] == "bigint")
-        for (feature, column) in zip(FeatureCatalog.all, columns.dropFirst(2)) {
+        for (feature, column) in zip(FeatureCatalog.built, columns.dropFirst(2)) {
             let type = column["data_type"]!!
             switch feature.kind {
             case .integer: #expect(type == "integer", "\(feature.name)")
