@@ -1,5 +1,6 @@
 import Foundation
 import SegflowTestSupport
+import SegflowModels
 import Testing
 @testable import SegflowEngine
 @testable import SegflowPipelineFile
@@ -18,6 +19,8 @@ import Testing
         #expect(configuration.qualityGates[.orders]?.maxQuarantineRate == 0.02)
         #expect(configuration.cleaning.testAccounts.emailDomains == ["test.shop.example", "shop-staff.example"])
         #expect(configuration.sources[.fxRates] == .table("shop.fx_rates"))
+        #expect(configuration.models == ModelSettings(purchaseModel: .bgNbd, timeUnit: .days, penalizer: 0.0001, margin: 0.3,
+                                                      annualDiscountRate: 0.1, clvHorizonMonths: 12))
     }
 
     @Test func everyCatalogSegmentIsDocumentedWithActions() throws {
@@ -39,7 +42,7 @@ import Testing
 
     @Test func catalogNeedsOnlyAFewPopulationStatistics() throws {
         let configuration = try PipelineConfiguration.load(path: RepositoryFiles.path("pipelines/default.yml"))
-        #expect(configuration.populationStatistics.map(\.description).sorted() == ["avg(monetary)", "p90(monetary)"])
+        #expect(configuration.populationStatistics.map(\.description).sorted() == ["avg(monetary)", "p80(monetary)", "p90(monetary)"])
     }
 
     @Test func customSourcesExampleUsesQueries() throws {

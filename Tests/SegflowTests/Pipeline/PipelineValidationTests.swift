@@ -1,3 +1,4 @@
+import SegflowModels
 import Testing
 @testable import SegflowEngine
 @testable import SegflowPipelineFile
@@ -219,5 +220,67 @@ import Testing
         #expect(issues(yaml) == [
             "pipelines/x.yml:9:51: rule of segment 'buyers': unknown feature 'monetry' (did you mean 'monetary'?)",
         ])
+    }
+
+    @Test func theModelsSectionIsReadAndWhatItOmitsKeepsItsDefault() throws {
+        #expect(try PipelineConfiguration.parse(yaml: Self.valid).models == ModelSettings())
+        let configuration = try PipelineConfiguration.parse(yaml: Self.valid + """
+
+            models:
+              purchase: mbg_nbd
+              time_unit: weeks
+              penalizer: 0.01
+              clv: { margin: 0.25, horizon_months: 24 }
+            """)
+        #expect(configuration.models == ModelSettings(purchaseModel: .mbgNbd, timeUnit: .weeks, penalizer: 0.01,
+                                                      margin: 0.25, clvHorizonMonths: 24))
+        let off = try PipelineConfiguration.parse(yaml: Self.valid + "\nmodels: { enabled: false }")
+        #expect(off.models == ModelSettings(enabled: false))
+    }
+
+    @Test func everyInvalidModelsValueIsReportedAtItsPosition() {
+        let yaml = Self.valid + """
+
+        models:
+          enabled: maybe
+          purchase: pareto_nbd
+          time_unit: months
+          penalizer: -1
+          learning_rate: 0.1
+          clv:
+            margin: 30
+            annual_discount_rate: 1.5
+            horizon_months: 0
+            currency: EUR
+        """
+        #expect(issues(yaml) == [
+            "pipelines/x.yml:12:12: 'enabled' must be true or false",
+            "pipelines/x.yml:13:13: unknown purchase model 'pareto_nbd' (one of bg_nbd, mbg_nbd)",
+            "pipelines/x.yml:14:14: time_unit 'months' must be days or weeks",
+            "pipelines/x.yml:15:14: penalizer must be a non-negative number (0: no penalty)",
+            "pipelines/x.yml:16:3: unknown key 'learning_rate' in models",
+            "pipelines/x.yml:18:13: margin must be a share of revenue in (0, 1], like 0.3",
+            "pipelines/x.yml:19:27: annual_discount_rate must be a yearly rate in [0, 1), like 0.1 for 10%",
+            "pipelines/x.yml:20:21: horizon_months must be between 1 and 120",
+            "pipelines/x.yml:21:5: unknown key 'currency' in clv",
+        ])
+        // A typo of a purchase model gets a suggestion.
+        #expect(issues(Self.valid + "\nmodels: { purchase: bg_nb }") == [
+            "pipelines/x.yml:11:21: unknown purchase model 'bg_nb' (one of bg_nbd, mbg_nbd) (did you mean 'bg_nbd'?)",
+        ])
+    }
+
+    @Test func rulesOnModelFeaturesAreCheckedLikeAnyFeature() throws {
+        let rules = Self.valid.replacingOccurrences(
+            of: "rule: \"frequency >= 1\"",
+            with: "rule: \"p_aliv < 0.5 or predicted_next_order_date <= 'soon' or predicted_clv_365d >= p80(predicted_clv_365d)\"")
+        #expect(issues(rules) == [
+            "pipelines/x.yml:9:31: rule of segment 'buyers': unknown feature 'p_aliv' (did you mean 'p_alive'?)",
+            "pipelines/x.yml:9:73: rule of segment 'buyers': cannot compare number with text in '<='",
+        ])
+        let valid = Self.valid.replacingOccurrences(
+            of: "rule: \"frequency >= 1\"",
+            with: "rule: \"p_alive >= 0.7 and predicted_next_order_date <= as_of + 14 and churn_risk < 0.3\"")
+        #expect(issues(valid) == [])
     }
 }
