@@ -30,6 +30,7 @@
 #    run_id, batch_id                                 random uuids of a run / backfill batch
 #    started_at, finished_at, published_at, applied_at  wall-clock time of the run or migration
 #    stage_timings                                    seconds per stage (durations)
+#    fit_seconds                                      seconds of a model fit (model_fits, a duration)
 #    segflow_version                                  the version string of the binary
 #    host, pid                                        the machine and process that ran it
 #    config_hash                                      only when the two pipeline files differ
@@ -83,7 +84,7 @@ if ! cmp -s "$base_src/pipelines/compare-output.yml" "$head_src/pipelines/compar
     compare_hash=0
     log "pipelines/default.yml differs between the revisions: config_hash not compared"
 fi
-excluded="'run_id','batch_id','started_at','finished_at','published_at','applied_at','stage_timings','segflow_version','host','pid'"
+excluded="'run_id','batch_id','started_at','finished_at','published_at','applied_at','stage_timings','fit_seconds','segflow_version','host','pid'"
 [[ $compare_hash == 1 ]] || excluded="$excluded,'config_hash'"
 
 # run_side SIDE BINARY SRC DB: migrate, run and backfill into DB, from SRC's directory.

@@ -105,7 +105,8 @@ public struct RunTestStore: Sendable {
         Int(try rows(sql).first?.first.flatMap { $0 } ?? "") ?? -1
     }
 
-    /// What a reader sees of the published output, without run ids (which differ between runs).
+    /// What a reader sees of the published output, without run ids and fit seconds (which differ
+    /// between runs).
     /// One (table, md5) row per output table, in table-name order: `union all` alone promises
     /// no order (a parallel append under load returned the tables in another order).
     public func publishedFingerprint() throws -> [[String?]] {
@@ -123,6 +124,10 @@ public struct RunTestStore: Sendable {
             select 'kpi_snapshots', md5(coalesce(string_agg(k::text, E'\\n' order by k::text), '')) from segflow.kpi_snapshots k
             union all
             select 'segment_transitions', md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) from segflow.segment_transitions t
+            union all
+            select 'model_fits', md5(coalesce(string_agg(concat_ws('|', as_of, model, component, status, reason, time_unit, parameters,
+                   standard_errors, log_likelihood, customers, distinct_rows, iterations, evaluations, penalizer), E'\\n'
+                   order by as_of, model), '')) from segflow.model_fits
             union all
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine

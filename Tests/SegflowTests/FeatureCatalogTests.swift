@@ -22,6 +22,17 @@ import Testing
         }
     }
 
+    /// The model features come after every builder feature (so the reference SQL's columns are a
+    /// prefix of customer_features), and the two lists split the catalog.
+    @Test func modelFeaturesAreTheLastColumnsAndTheOnlyOnesOfOriginModel() {
+        #expect(FeatureCatalog.predicted.map(\.name) == [
+            "p_alive", "churn_risk", "expected_purchases_30d", "expected_purchases_90d", "expected_purchases_365d",
+            "expected_avg_order_value", "predicted_clv_365d", "predicted_next_order_date",
+        ])
+        #expect(FeatureCatalog.built + FeatureCatalog.predicted == FeatureCatalog.all)
+        #expect(FeatureCatalog.predicted.allSatisfy { $0.kind == .real || $0.kind == .date })
+    }
+
     /// The feature table of docs/semantics.md lists exactly the declared features, each
     /// with its column type and its description (the column comment), in any order.
     @Test func docsFeatureTableMatchesTheDeclarations() throws {

@@ -59,11 +59,67 @@ struct DemoCommand: ParsableCommand {
         let report = try PipelineRunner(database: database, pipeline: pipeline, logger: logger).run(asOf: day)
         print(RunSummary(report: report).text)
         try printKPIs(connection, schema: pipeline.output.schema, primary: pipeline.primarySegmentation?.key)
+        try printModels(connection, schema: pipeline.output.schema, asOf: day)
         print("""
 
             tables (schema \(pipeline.output.schema)): customer_features, customer_segments, segment_definitions,
-              segment_kpis, kpi_snapshots, segment_transitions, runs, quarantine; views current_*.
+              segment_kpis, kpi_snapshots, segment_transitions, model_fits, runs, quarantine; views current_*.
               Documented in docs/output-tables.md. Point any server at them with: segflow run -d <conninfo> --as-of <day>
+            """)
+    }
+
+    /// The fitted customer-base models (from `model_fits`) and the segments with the highest mean
+    /// predicted lifetime value, then where the models are evaluated out of sample.
+    private func printModels(_ connection: PostgresConnection, schema: String, asOf: PostgresDate) throws {
+        let fits = try connection.execute("""
+            select model, status, reason, time_unit, customers, parameters::text as parameters,
+                   standard_errors::text as standard_errors, log_likelihood
+            from \(identifier: schema).model_fits where as_of = \(asOf) order by component
+            """)
+        guard !fits.rows.isEmpty else {
+            print("\n  customer-base models: off (models.enabled: false in the pipeline file)")
+            return
+        }
+        print("\n  customer-base models (model_fits, fitted on this snapshot; docs/models.md):")
+        for row in fits.rows {
+            let model = row["model"].string ?? "?"
+            let unit = row["time_unit"].string.map { ", alpha in \($0)" } ?? ""
+            guard row["status"].string == "converged" else {
+                print("    \(model): \(row["status"].string ?? "?") - \(row["reason"].string ?? "no reason"); its predictions are null")
+                continue
+            }
+            let loglik = row["log_likelihood"].double.map { String(format: "%.1f", $0) } ?? "-"
+            print("    \(model) (\(row["customers"].int ?? 0) customers\(unit), log-likelihood \(loglik))")
+            print("      parameters      \(row["parameters"].string ?? "-")")
+            print("      standard errors \(row["standard_errors"].string ?? "-")")
+        }
+        let top = try connection.execute("""
+            select coalesce(d.name, m.segment_key) as name, m.segmentation_key, count(*) as members,
+                   avg(f.predicted_clv_365d) as mean_clv, avg(f.p_alive) as mean_alive
+            from \(identifier: schema).customer_segments m
+            join \(identifier: schema).customer_features f on f.as_of = m.as_of and f.customer_id = m.customer_id
+            left join \(identifier: schema).segment_definitions d
+              on d.as_of = m.as_of and d.segmentation_key = m.segmentation_key and d.segment_key = m.segment_key
+            where m.as_of = \(asOf) and f.predicted_clv_365d is not null
+            group by 1, 2 having count(*) >= 50
+            order by mean_clv desc limit 3
+            """)
+        if !top.rows.isEmpty {
+            print("\n  top segments by mean predicted_clv_365d (expected margin of the next 12 months, discounted):")
+            print("    segment                                     segmentation            members  mean CLV  mean p_alive")
+            for row in top.rows {
+                let name = (row["name"].string ?? "").padding(toLength: 43, withPad: " ", startingAt: 0)
+                let segmentation = (row["segmentation_key"].string ?? "").padding(toLength: 20, withPad: " ", startingAt: 0)
+                let clv = row["mean_clv"].double.map { String(format: "%9.2f", $0) } ?? "        -"
+                let alive = row["mean_alive"].double.map { String(format: "%12.2f", $0) } ?? "           -"
+                print("    \(name) \(segmentation) \(String(row["members"].int ?? 0).leftPadded(9)) \(clv) \(alive)")
+            }
+        }
+        print("""
+
+              How good are the predictions? Fit on an earlier snapshot and compare with what happened since:
+                segflow evaluate -d <conninfo> --calibration-end <day> --holdout-end <later day>
+              (docs/models.md; the demo's cluster is removed at exit, so run it against your own database)
             """)
     }
 

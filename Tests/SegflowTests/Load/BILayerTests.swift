@@ -282,7 +282,7 @@ import Yams
               and (obj_description(c.oid, 'pg_class') is null or (a.attnum is not null and col_description(c.oid, a.attnum) is null))
             """).rows.map { $0[0].string ?? "" }
         #expect(uncommented.isEmpty, "\(uncommented)")
-        #expect(try int(connection, "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow_bi' and c.relkind = 'v'") == 7)
+        #expect(try int(connection, "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow_bi' and c.relkind = 'v'") == 9)
         // Every BI column says whether it may be summed across as_of (or is a dimension).
         let vague = try connection.texts("""
             select c.relname || '.' || a.attname from pg_class c
@@ -325,6 +325,8 @@ import Yams
         #expect(try bi.execute("select count(*) from segflow_bi.fct_store_kpis_monthly")[0][0].int == 2)
         #expect(try bi.execute("select count(*) from segflow.customer_features")[0][0].int == 12)
         #expect(try bi.execute("select count(*) from segflow.current_segment_kpis")[0][0].int == 4)
+        #expect(try bi.execute("select count(*) from segflow.model_fits")[0][0].int == 0)
+        #expect(try bi.execute("select count(*) from segflow_bi.fct_model_parameters")[0][0].int == 0)
         for forbidden in ["shop.customers", "segflow.quarantine", "segflow.runs", "segflow_partitions.customer_features_p20240229"] {
             let error = #expect(throws: PostgresError.self, "\(forbidden)") {
                 try bi.execute(PostgresQuery(unsafeSQL: "select * from \(forbidden)", binds: []))

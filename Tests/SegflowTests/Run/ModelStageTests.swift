@@ -246,6 +246,26 @@ import Testing
             """) == 0)
     }
 
+    /// Same snapshot, 1 or 2 workers: the same fits and predictions to the last bit.
+    @Test func fitsAndPredictionsDoNotDependOnTheWorkerCount() throws {
+        let store = try RunTestStore.make("models_workers", customers: 600, seed: 4)
+        let pipeline = try RunTestStore.pipeline()
+        var outputs: [[[String?]]] = []
+        for workers in [1, 2] {
+            _ = try PipelineRunner(database: store.configuration, pipeline: pipeline, options: .init(workers: workers, retryFor: 0),
+                                   logger: RunTestStore.quietLogger).run(asOf: Self.asOf)
+            outputs.append(try store.rows("""
+                select model, parameters::text, standard_errors::text, log_likelihood::text, iterations::text
+                from segflow.model_fits order by model
+                """) + store.rows("""
+                select md5(string_agg(concat_ws('|', customer_id, \(Self.modelColumns.joined(separator: ", "))), ',' order by customer_id))
+                from segflow.customer_features
+                """))
+        }
+        #expect(outputs[0].count == 3)
+        #expect(outputs[0] == outputs[1])
+    }
+
     /// A fit stopped by its iteration limit is recorded, warned about and leaves the predictions
     /// null; the run succeeds. A store without any purchase cannot be fitted at all (failed).
     @Test func aFitThatDoesNotConvergeIsRecordedAndItsPredictionsAreNull() throws {
