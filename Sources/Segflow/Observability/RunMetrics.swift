@@ -44,6 +44,7 @@ public struct RunMetrics: Sendable {
         public static let runExitCode = "segflow_run_exit_code"
         public static let runDuration = "segflow_run_duration_seconds"
         public static let runFinished = "segflow_run_finished_timestamp_seconds"
+        public static let modelFitConverged = "segflow_model_fit_converged"
     }
 
     /// `# HELP` text per metric name, for the backend (swift-metrics carries no help text).
@@ -62,6 +63,7 @@ public struct RunMetrics: Sendable {
         Name.runExitCode: "Exit code of the latest run: 0 ok, 2 usage, 65 gate failed, 75 retry later, 1 other.",
         Name.runDuration: "Wall-clock seconds of the latest run or backfill.",
         Name.runFinished: "When the latest run or backfill finished, Unix seconds.",
+        Name.modelFitConverged: "1 when the model's fit on the latest snapshot converged, 0 when it did not (its prediction features are null).",
     ]
 
     private let explicitFactory: (any MetricsFactory)?
@@ -116,6 +118,14 @@ public struct RunMetrics: Sendable {
         gauge(Name.snapshotAsOf).record(cutoff.timeIntervalSince1970)
         gauge(Name.snapshotAge).record(now.timeIntervalSince(cutoff))
         Counter(label: Name.snapshotsPublished, dimensions: [], factory: factory).increment()
+    }
+
+    /// The customer-base models fitted on the latest published snapshot: one series per model (none
+    /// when the models are off), so an alert can catch a fit that stopped converging.
+    public func recordModelFits(_ fits: [ModelFitRecord]) {
+        for fit in fits {
+            gauge(Name.modelFitConverged, ["model": fit.model]).record(fit.isConverged ? 1.0 : 0.0)
+        }
     }
 
     /// The outcome of a whole run or backfill, recorded once at its end whether it failed or not.

@@ -12,6 +12,7 @@ extension MetricsOptions {
             stageSeconds: report.stageSeconds, sources: report.quarantine.map(RunMetrics.SourceCounts.init),
             customers: report.customers, memberships: report.publish.rowCounts["customer_segments"] ?? 0
         )
+        RunMetrics().recordModelFits(report.modelFits)
     }
 
     /// Records how the whole command ended, then writes and pushes everything recorded.

@@ -22,10 +22,20 @@ import Testing
             customers: 5, memberships: 9, status: "succeeded", exitCode: 0, runSeconds: 4,
             now: cutoff.addingTimeInterval(3600)
         )
+        metrics.recordModelFits([
+            ModelFitRecord(model: "bg_nbd", component: .purchase, timeUnit: "days", status: "converged", reason: nil,
+                           parameterNames: ["r"], parameters: [1], standardErrors: nil, logLikelihood: -1, customers: 3,
+                           distinctRows: 3, iterations: 5, evaluations: 6, penalizer: 0, seconds: 0),
+            ModelFitRecord(model: "gamma_gamma", component: .spend, timeUnit: nil, status: "not_converged", reason: "limit",
+                           parameterNames: ["p"], parameters: [1], standardErrors: nil, logLikelihood: -1, customers: 2,
+                           distinctRows: 2, iterations: 5, evaluations: 6, penalizer: 0, seconds: 0),
+        ])
         let text = backend.render()
         // Sorted: the registry emits families in no fixed order; gauges print as Double.
         let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init).sorted()
         #expect(samples == [
+            #"segflow_model_fit_converged{model="bg_nbd"} 1.0"#,
+            #"segflow_model_fit_converged{model="gamma_gamma"} 0.0"#,
             "segflow_published_customers 5.0",
             "segflow_published_memberships 9.0",
             #"segflow_quarantined_rows{action="rejected",reason="duplicate",source="orders"} 2.0"#,
