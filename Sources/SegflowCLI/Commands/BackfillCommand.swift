@@ -64,6 +64,10 @@ struct BackfillCommand: ParsableCommand {
             print("backfill \(plan.from)…\(plan.to) every \(plan.every.rawValue): \(report.published.count) published, \(report.skipped.count) already published (skipped), \(String(format: "%.1f", report.seconds)) s")
             for snapshot in report.published {
                 print("  \(snapshot.asOf)  \(String(snapshot.customers).leftPadded(9)) customers  run \(snapshot.runID)")
+                // A model that did not converge left that snapshot's prediction features null: say so.
+                for fit in snapshot.modelFits where !fit.isConverged {
+                    print("    " + RunSummary.describe(fit))
+                }
             }
         } catch {
             metrics.finish(error: error, started: started, logger: logger)
