@@ -37,6 +37,7 @@ public struct ModelSettings: Sendable, Hashable {
 public enum PurchaseModelKind: String, Sendable, Hashable, CaseIterable {
     case bgNbd = "bg_nbd"
     case mbgNbd = "mbg_nbd"
+    case paretoNbd = "pareto_nbd"
 }
 
 /// The unit of the fitted time parameters (α) and of the histories the model sees. The BTYD summary is
