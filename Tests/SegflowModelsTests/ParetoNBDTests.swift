@@ -141,6 +141,33 @@ import Testing
         #expect(abs(exact - close) < 1e-7 * exact)
     }
 
+    @Test func customerBaseFitFitsParetoNBDWhenChosen() throws {
+        // `models.purchase: pareto_nbd` with `time_unit: weeks`: the CDNOW summary given in days is
+        // converted back to weeks, so the parameters are lifetimes' in weeks.
+        let cdnow = try Fixtures.cdnow()
+        let inDays = cdnow.histories.map { CustomerHistory(frequency: $0.frequency, recency: $0.recency * 7, age: $0.age * 7) }
+        let settings = ModelSettings(purchaseModel: try #require(PurchaseModelKind(rawValue: "pareto_nbd")), timeUnit: .weeks)
+        let base = CustomerBaseFit.fit(settings: settings, historiesInDays: inDays, monetaryValues: cdnow.spend, logger: Self.logger)
+        #expect(base.purchaseFit.model == "pareto_nbd" && base.purchaseFit.status == .converged)
+        guard case .paretoNbd(let model) = try #require(base.purchaseModel) else {
+            Issue.record("not a Pareto/NBD model")
+            return
+        }
+        for (value, reference) in zip(model.parameters, [0.5532754736498329, 10.577611504309976, 0.6062136015558752, 11.667912776567784]) {
+            #expect(CDNOWFitTests.agree(value, reference, significantDigits: 4), "\(value) vs \(reference)")
+        }
+        let predictions = try #require(base.predictions(horizonsInDays: [30, 90, 365]))
+        #expect(predictions.probabilityAlive.count == cdnow.histories.count)
+        // Customer 2 of the file (x = 1, tₓ = 1.71, T = 38.86 weeks): 90 days are 90/7 weeks.
+        let expected = try #require(model.conditionalExpectedPurchases(within: 90.0 / 7, cdnow.histories[1]))
+        let published = try #require(predictions.expectedPurchases[1][1])
+        #expect(abs(published - expected) <= 1e-12 * expected)
+        #expect(predictions.lifetimeValue.compactMap { $0 }.count == cdnow.histories.count)
+        // Some customers have no median wait (they more likely drop out than buy again), some have one.
+        let medians = predictions.medianTimeToNextPurchase
+        #expect(medians.contains { $0 == nil } && medians.contains { $0 != nil })
+    }
+
     static let truth = [0.55, 10.5, 0.6, 12.0]
     /// Weeks since the first purchase of a 78-week cohort.
     static let ages = (0..<40).map { 2 + Double($0) * 2 }
