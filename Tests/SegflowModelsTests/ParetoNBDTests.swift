@@ -252,6 +252,33 @@ import Testing
         try ParameterRecoveryTests.expectRecovered(fit, truth: truth)
     }
 
+    @Test func degenerateDataEndWithAStatusAndAreOrderIndependent() throws {
+        let fitter = PurchaseModelFitter(logger: Self.logger)
+        // Everyone bought once on the same day; everyone bought on their last day: the likelihood keeps
+        // rising towards a boundary. The fit ends with a status and never a non-finite model.
+        for histories in [Array(repeating: CustomerHistory(frequency: 0, recency: 0, age: 30), count: 100),
+                          (0..<100).map { CustomerHistory(frequency: 1 + $0 % 9, recency: 30, age: 30) }] {
+            let (fit, model) = fitter.fit(ParetoNBDModel.self, to: CompressedHistories(histories))
+            if let model {
+                #expect(model.parameters.allSatisfy { $0.isFinite && $0 > 0 })
+            } else {
+                #expect(fit.reason != nil)
+            }
+        }
+        var minimizer = Minimizer()
+        minimizer.maximumIterations = 3
+        let cdnow = try Fixtures.cdnow()
+        let (stopped, none) = PurchaseModelFitter(minimizer: minimizer, logger: Self.logger)
+            .fit(ParetoNBDModel.self, to: CompressedHistories(cdnow.histories))
+        #expect(stopped.status == .notConverged && none == nil)
+        // Same customers in another order: the same bits.
+        var random = SeededGenerator(seed: 25)
+        let (first, _) = fitter.fit(ParetoNBDModel.self, to: CompressedHistories(cdnow.histories))
+        let (second, _) = fitter.fit(ParetoNBDModel.self, to: CompressedHistories(cdnow.histories.shuffled(using: &random)))
+        #expect(first.parameters.map(\.bitPattern) == second.parameters.map(\.bitPattern))
+        #expect(first.logLikelihood.bitPattern == second.logLikelihood.bitPattern)
+    }
+
     @Test func quadratureConvergesAtExtremeParameters() {
         // Scales far apart, tiny and huge exponents, many purchases, T barely above tₓ: every value finite.
         let scales = [1e-6, 0.01, 1.0, 100.0, 1e5]
