@@ -23,7 +23,7 @@ public protocol PurchaseModel: Sendable {
 
     /// P(alive at T | x, tₓ, T).
     func probabilityAlive(_ history: CustomerHistory) -> Double
-    /// E[purchases in (T, T + t] | x, tₓ, T); nil if the hypergeometric series did not converge.
+    /// E[purchases in (T, T + t] | x, tₓ, T); nil if its hypergeometric series or quadrature did not converge.
     func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double?
     /// Median time from T to the next purchase given the customer is alive at T (see docs/models.md);
     /// nil when it does not exist (Pareto/NBD: the customer may drop out before buying again).
