@@ -9,6 +9,7 @@ public struct CustomerBaseFit: Sendable {
     public enum FittedPurchaseModel: Sendable {
         case bgNbd(BGNBDModel)
         case mbgNbd(MBGNBDModel)
+        case paretoNbd(ParetoNBDModel)
     }
 
     public let settings: ModelSettings
@@ -46,6 +47,10 @@ public struct CustomerBaseFit: Sendable {
             let result = fitter.fit(MBGNBDModel.self, to: histories)
             purchaseFit = result.fit
             purchaseModel = result.model.map(FittedPurchaseModel.mbgNbd)
+        case .paretoNbd:
+            let result = fitter.fit(ParetoNBDModel.self, to: histories)
+            purchaseFit = result.fit
+            purchaseModel = result.model.map(FittedPurchaseModel.paretoNbd)
         }
         let frequencies = historiesInDays.map(\.frequency)
         let spend = GammaGammaFitter(penalizer: settings.penalizer, minimizer: minimizer, logger: logger)
@@ -66,6 +71,9 @@ public struct CustomerBaseFit: Sendable {
             return CustomerPredictions(model: model, histories: histories, monetaryValues: monetaryValues,
                                        spend: spendModel, horizons: horizons, value: settings.valueSettings)
         case .mbgNbd(let model):
+            return CustomerPredictions(model: model, histories: histories, monetaryValues: monetaryValues,
+                                       spend: spendModel, horizons: horizons, value: settings.valueSettings)
+        case .paretoNbd(let model):
             return CustomerPredictions(model: model, histories: histories, monetaryValues: monetaryValues,
                                        spend: spendModel, horizons: horizons, value: settings.valueSettings)
         }

@@ -1,6 +1,6 @@
 /// The outcome of one maximum-likelihood fit: what `model_fits` will publish.
 public struct ModelFit: Sendable {
-    /// `bg_nbd`, `mbg_nbd` or `gamma_gamma`.
+    /// `bg_nbd`, `mbg_nbd`, `pareto_nbd` or `gamma_gamma`.
     public var model: String
     public var parameterNames: [String]
     /// The last iterate in natural units (the data's time unit); meaningful only when converged.

@@ -37,9 +37,10 @@ public struct ModelSettings: Sendable, Hashable {
 public enum PurchaseModelKind: String, Sendable, Hashable, CaseIterable {
     case bgNbd = "bg_nbd"
     case mbgNbd = "mbg_nbd"
+    case paretoNbd = "pareto_nbd"
 }
 
-/// The unit of the fitted time parameters (α) and of the histories the model sees. The BTYD summary is
+/// The unit of the fitted time parameters (α; Pareto/NBD's β too) and of the histories the model sees. The BTYD summary is
 /// in days; weeks divide recency and age by 7 (frequency stays repeat purchase days). The likelihood is
 /// equivariant under this scaling, so r, a, b are the same in either unit and α_weeks = α_days / 7.
 public enum ModelTimeUnit: String, Sendable, Hashable, CaseIterable {

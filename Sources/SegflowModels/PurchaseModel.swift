@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A model of when customers buy and when they drop out, fitted on the BTYD summary
-/// (`BGNBDModel`, `MBGNBDModel`). Time is in the unit of the histories it was fitted on.
+/// (`BGNBDModel`, `MBGNBDModel`, `ParetoNBDModel`). Time is in the unit of the histories it was fitted on.
 public protocol PurchaseModel: Sendable {
     /// Stable name, e.g. `bg_nbd`.
     static var name: String { get }
@@ -23,10 +23,11 @@ public protocol PurchaseModel: Sendable {
 
     /// P(alive at T | x, tₓ, T).
     func probabilityAlive(_ history: CustomerHistory) -> Double
-    /// E[purchases in (T, T + t] | x, tₓ, T); nil if the hypergeometric series did not converge.
+    /// E[purchases in (T, T + t] | x, tₓ, T); nil if its hypergeometric series or quadrature did not converge.
     func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double?
-    /// Median time from T to the next purchase given the customer is alive at T (see docs/models.md).
-    func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double
+    /// Median time from T to the next purchase given the customer is alive at T (see docs/models.md);
+    /// nil when it does not exist (Pareto/NBD: the customer may drop out before buying again).
+    func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double?
 }
 
 extension PurchaseModel {
@@ -60,7 +61,8 @@ extension BetaGeometricModel {
 
     public var parameters: [Double] { [r, alpha, a, b] }
 
-    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double {
+    /// Never nil: given alive, the next purchase is certain in the BG/NBD family.
+    public func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double? {
         Self.lomaxMedian(shape: r + Double(history.frequency), scale: alpha + history.age)
     }
 }

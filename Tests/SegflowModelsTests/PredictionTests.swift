@@ -60,7 +60,7 @@ import Testing
                 .compactMap(\.timeToNextPurchase).sorted()
             #expect(waits.count > 2_000)
             let median = waits[waits.count / 2]
-            let predicted = model.medianTimeToNextPurchase(CustomerHistory(frequency: frequency, recency: frequency == 0 ? 0 : age / 2, age: age))
+            let predicted = try #require(model.medianTimeToNextPurchase(CustomerHistory(frequency: frequency, recency: frequency == 0 ? 0 : age / 2, age: age)))
             // The sample median's standard error is about 1/(2 f(m) √n); 5 % is several of them here.
             #expect(abs(median - predicted) <= 0.05 * predicted, "x = \(frequency): simulated \(median), predicted \(predicted)")
         }
