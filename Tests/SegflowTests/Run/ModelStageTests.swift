@@ -192,6 +192,9 @@ import Testing
         case .mbgNbd:
             predictions = CustomerPredictions(model: try #require(MBGNBDModel(parameters: values)), histories: compressed,
                                               monetaryValues: monetary, spend: spend, horizons: horizons, value: settings.valueSettings)
+        case .paretoNbd:
+            predictions = CustomerPredictions(model: try #require(ParetoNBDModel(parameters: values)), histories: compressed,
+                                              monetaryValues: monetary, spend: spend, horizons: horizons, value: settings.valueSettings)
         }
         var mismatches: [String] = []
         for (index, row) in rows.enumerated() {
