@@ -31,45 +31,38 @@ public struct CustomerPredictions: Sendable {
     ) {
         precondition(monetaryValues.count == histories.tripletOfCustomer.count, "one monetary value per customer")
         self.horizons = horizons
-        let triplets = histories.triplets
-        let alive = triplets.map { model.probabilityAlive($0) }
-        probabilityAlive = histories.perCustomer(alive)
-        churnRisk = histories.perCustomer(alive.map { 1 - $0 })
-        expectedPurchases = horizons.map { horizon in
-            histories.perCustomer(triplets.map { model.conditionalExpectedPurchases(within: horizon, $0) })
+        let perTriplet = TripletPredictions(model: model, histories: histories, horizons: horizons,
+                                            value: spend == nil ? nil : value)
+        let tripletOfCustomer = histories.tripletOfCustomer
+        func spread(_ values: [Double]) -> [Double?] {
+            tripletOfCustomer.map { $0 >= 0 && !values[Int($0)].isNaN ? values[Int($0)] : nil }
         }
-        medianTimeToNextPurchase = histories.perCustomer(triplets.map { model.medianTimeToNextPurchase($0) })
+        probabilityAlive = spread(perTriplet.probabilityAlive)
+        churnRisk = spread(perTriplet.probabilityAlive.map { 1 - $0 })
+        expectedPurchases = perTriplet.expectedPurchases.map(spread)
+        medianTimeToNextPurchase = spread(perTriplet.medianWait)
         guard let spend else {
             expectedAverageOrderValue = Array(repeating: nil, count: monetaryValues.count)
             lifetimeValue = Array(repeating: nil, count: monetaryValues.count)
             return
         }
-        // Discounted expected purchases per triplet; the value is then linear in E[AOV].
-        let discountedPurchases: [Double?] = triplets.map { history in
-            var total = 0.0
-            var previous = 0.0
-            for period in stride(from: 1, through: value.periods, by: 1) {
-                guard let cumulative = model.conditionalExpectedPurchases(within: Double(period) * value.periodLength, history)
-                else { return nil }
-                total += (cumulative - previous) / pow(1 + value.periodDiscountRate, Double(period))
-                previous = cumulative
-            }
-            return total
-        }
+        let discountedPurchases = perTriplet.discountedPurchases
         var averageValues: [Double?] = []
         var lifetimeValues: [Double?] = []
         averageValues.reserveCapacity(monetaryValues.count)
         lifetimeValues.reserveCapacity(monetaryValues.count)
-        for (customer, triplet) in histories.tripletOfCustomer.enumerated() {
+        let triplets = histories.triplets
+        for (customer, triplet) in tripletOfCustomer.enumerated() {
             guard triplet >= 0 else {
                 averageValues.append(nil)
                 lifetimeValues.append(nil)
                 continue
             }
-            let history = triplets[Int(triplet)]
-            let average = spend.conditionalExpectedAverageValue(frequency: history.frequency, monetaryValue: monetaryValues[customer])
+            let average = spend.conditionalExpectedAverageValue(frequency: triplets[Int(triplet)].frequency,
+                                                                monetaryValue: monetaryValues[customer])
             averageValues.append(average)
-            if let average, let discounted = discountedPurchases[Int(triplet)] {
+            let discounted = discountedPurchases[Int(triplet)]
+            if let average, !discounted.isNaN {
                 lifetimeValues.append(value.margin * average * discounted)
             } else {
                 lifetimeValues.append(nil)

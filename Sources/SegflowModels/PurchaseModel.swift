@@ -16,6 +16,13 @@ public protocol PurchaseModel: Sendable {
     /// Mean negative log-likelihood per customer and its gradient with respect to the log parameters
     /// (parameters in `data`'s time unit), without any penalty.
     static func negativeLogLikelihood(logParameters: [Double], data: FittingHistories) -> (value: Double, gradient: [Double])
+    /// True when `negativeLogLikelihoodWithHessian` is implemented; the fitter then uses Newton's
+    /// method (far fewer passes over the rows than BFGS). Default false.
+    static var hasHessian: Bool { get }
+    /// `negativeLogLikelihood` with its Hessian in log parameters; nil (the default) when not provided.
+    static func negativeLogLikelihoodWithHessian(
+        logParameters: [Double], data: FittingHistories
+    ) -> (value: Double, gradient: [Double], hessian: [[Double]])?
 
     /// nil unless every parameter is finite and positive.
     init?(parameters: [Double])
@@ -27,9 +34,27 @@ public protocol PurchaseModel: Sendable {
     func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double?
     /// Median time from T to the next purchase given the customer is alive at T (see docs/models.md).
     func medianTimeToNextPurchase(_ history: CustomerHistory) -> Double
+
+    /// True when `conditionalExpectedPurchases` is exactly `probabilityAlive` times
+    /// `expectedPurchasesGivenAlive` (the BG/NBD family): predictions then evaluate the expensive part
+    /// once per distinct (x, T) instead of once per triplet. Default false.
+    static var expectationFactorsThroughAlive: Bool { get }
+    /// E[purchases in (T, T + t] | alive at T, x, T], which depends on the frequency and the age only;
+    /// nil if the series did not converge or the model does not have this form (the default).
+    func expectedPurchasesGivenAlive(within t: Double, frequency: Int, age: Double) -> Double?
 }
 
 extension PurchaseModel {
+    public static var hasHessian: Bool { false }
+
+    public static func negativeLogLikelihoodWithHessian(
+        logParameters: [Double], data: FittingHistories
+    ) -> (value: Double, gradient: [Double], hessian: [[Double]])? { nil }
+
+    public static var expectationFactorsThroughAlive: Bool { false }
+
+    public func expectedPurchasesGivenAlive(within t: Double, frequency: Int, age: Double) -> Double? { nil }
+
     /// Median of the Lomax (Pareto II) waiting time shared by the BG/NBD family: given alive at T the
     /// purchase rate is Gamma(r + x, α + T) and the next purchase comes before the next chance to drop
     /// out, so P(W > w) = ((α + T)/(α + T + w))^(r + x) and the median is (α + T)(2^(1/(r + x)) − 1).
@@ -75,26 +100,85 @@ public struct FittingHistories: Sendable {
     public let totalWeight: Double
     /// (frequency, index range, summed weight) per distinct frequency.
     public let groups: [(frequency: Int, range: Range<Int>, weight: Double)]
+    /// The distinct recency and age values (in this unit) and each row's index into them, so that a
+    /// likelihood takes ln(α + t) once per distinct time instead of twice per row (with whole days
+    /// there are at most a few thousand).
+    let distinctTimes: [Double]
+    let recencyIndex: [Int32]
+    let ageIndex: [Int32]
+    /// Each row's index into `groups`.
+    let groupOfRow: [Int32]
 
     /// The histories with times multiplied by `timeScale`.
     public init(_ histories: CompressedHistories, timeScale: Double = 1) {
-        frequency = histories.triplets.map(\.frequency)
-        recency = histories.triplets.map { $0.recency * timeScale }
-        age = histories.triplets.map { $0.age * timeScale }
+        let triplets = histories.triplets
+        frequency = triplets.map(\.frequency)
+        recency = triplets.map { $0.recency * timeScale }
+        age = triplets.map { $0.age * timeScale }
         weight = histories.counts.map(Double.init)
         totalWeight = weight.reduce(0, +)
         var groups: [(frequency: Int, range: Range<Int>, weight: Double)] = []
+        var groupOfRow = [Int32](repeating: 0, count: triplets.count)
         var start = 0
         while start < frequency.count {
             var end = start
             var groupWeight = 0.0
             while end < frequency.count, frequency[end] == frequency[start] {
                 groupWeight += weight[end]
+                groupOfRow[end] = Int32(groups.count)
                 end += 1
             }
             groups.append((frequency[start], start..<end, groupWeight))
             start = end
         }
         self.groups = groups
+        self.groupOfRow = groupOfRow
+        // Indices into the distinct unscaled times; a scaled time is the unscaled one times the same
+        // factor, so every row's scaled value equals its table entry bit for bit.
+        var interleaved: [Double] = []
+        interleaved.reserveCapacity(2 * triplets.count)
+        for triplet in triplets {
+            interleaved.append(triplet.recency)
+            interleaved.append(triplet.age)
+        }
+        let times = DistinctValues(interleaved)
+        distinctTimes = times.values.map { $0 * timeScale }
+        recencyIndex = stride(from: 0, to: times.indices.count, by: 2).map { times.indices[$0] }
+        ageIndex = stride(from: 1, to: times.indices.count, by: 2).map { times.indices[$0] }
+    }
+}
+
+/// The distinct values of a sequence and each element's index into them. Whole non-negative numbers
+/// below 2²² (days) take a direct table; anything else a dictionary. Values are numbered in order of
+/// first appearance, so the result depends only on the sequence.
+struct DistinctValues {
+    var values: [Double] = []
+    var indices: [Int32] = []
+
+    init(_ sequence: [Double]) {
+        indices.reserveCapacity(sequence.count)
+        let limit = Double(1 << 22)
+        if sequence.allSatisfy({ $0 >= 0 && $0 < limit && $0.rounded(.down) == $0 }) {
+            var slot = [Int32](repeating: -1, count: Int(sequence.max() ?? 0) + 1)
+            for value in sequence {
+                let key = Int(value)
+                if slot[key] < 0 {
+                    slot[key] = Int32(values.count)
+                    values.append(value + 0)
+                }
+                indices.append(slot[key])
+            }
+        } else {
+            var slot: [Double: Int32] = [:]
+            for value in sequence {
+                if let index = slot[value] {
+                    indices.append(index)
+                } else {
+                    slot[value] = Int32(values.count)
+                    indices.append(Int32(values.count))
+                    values.append(value)
+                }
+            }
+        }
     }
 }

@@ -31,8 +31,12 @@ public struct PurchaseModelFitter: Sendable {
         }
         let timeScale = 1 / maximumAge
         let scaled = FittingHistories(histories, timeScale: timeScale)
+        let secondOrder: MaximumLikelihood.SecondOrderObjective? = Model.hasHessian ? { logParameters in
+            Model.negativeLogLikelihoodWithHessian(logParameters: logParameters, data: scaled) ?? (.nan, [], [])
+        } : nil
         let outcome = MaximumLikelihood.fit(
-            parameterCount: names.count, penalizer: penalizer, customers: Double(histories.customers), minimizer: minimizer
+            parameterCount: names.count, penalizer: penalizer, customers: Double(histories.customers), minimizer: minimizer,
+            secondOrder: secondOrder
         ) { Model.negativeLogLikelihood(logParameters: $0, data: scaled) }
         var parameters = outcome.parameters
         var standardErrors = outcome.standardErrors

@@ -17,33 +17,55 @@ public struct SpendHistories: Sendable {
 
     public var customers: Int { Int(totalWeight) }
 
-    public init(frequencies: [Int], monetaryValues: [Double]) {
-        var counts: [Pair: Int] = [:]
-        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
-            counts[Pair(frequency: x, value: m), default: 0] += 1
-        }
-        let pairs = counts.keys.sorted { ($0.frequency, $0.value) < ($1.frequency, $1.value) }
-        frequency = pairs.map(\.frequency)
-        monetaryValue = pairs.map(\.value)
-        weight = pairs.map { Double(counts[$0] ?? 0) }
-        totalWeight = weight.reduce(0, +)
-        var groups: [(frequency: Int, range: Range<Int>, weight: Double, weightedLogValue: Double)] = []
-        var start = 0
-        while start < pairs.count {
-            var end = start, groupWeight = 0.0, logSum = 0.0
-            while end < pairs.count, frequency[end] == frequency[start] {
-                groupWeight += weight[end]
-                logSum += weight[end] * log(monetaryValue[end])
-                end += 1
-            }
-            groups.append((frequency[start], start..<end, groupWeight, logSum))
-            start = end
-        }
-        self.groups = groups
-    }
+    /// Per row x·m (a constant of the likelihood) and x, so a likelihood evaluation is one logarithm
+    /// and one division per row.
+    let totalValue: [Double]
+    let rowFrequency: [Double]
 
-    private struct Pair: Hashable {
-        var frequency: Int
-        var value: Double
+    public init(frequencies: [Int], monetaryValues: [Double]) {
+        // Bucket the valid pairs by frequency (counting), sort each bucket's values, and merge equal
+        // values: the distinct (x, m) pairs in ascending order whatever the customers' order.
+        var maximumFrequency = 0
+        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
+            maximumFrequency = max(maximumFrequency, x)
+        }
+        var bucketCounts = [Int](repeating: 0, count: maximumFrequency + 2)
+        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
+            bucketCounts[x + 1] += 1
+        }
+        for x in 1..<bucketCounts.count { bucketCounts[x] += bucketCounts[x - 1] }
+        var values = [Double](repeating: 0, count: bucketCounts.last ?? 0)
+        var next = bucketCounts
+        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
+            values[next[x]] = m
+            next[x] += 1
+        }
+        var frequency: [Int] = [], monetaryValue: [Double] = [], weight: [Double] = []
+        var groups: [(frequency: Int, range: Range<Int>, weight: Double, weightedLogValue: Double)] = []
+        for x in 0...maximumFrequency where bucketCounts[x + 1] > bucketCounts[x] {
+            values[bucketCounts[x]..<bucketCounts[x + 1]].sort()
+            let start = frequency.count
+            var groupWeight = 0.0, logSum = 0.0
+            var index = bucketCounts[x]
+            while index < bucketCounts[x + 1] {
+                var end = index + 1
+                while end < bucketCounts[x + 1], values[end] == values[index] { end += 1 }
+                let count = Double(end - index)
+                frequency.append(x)
+                monetaryValue.append(values[index])
+                weight.append(count)
+                groupWeight += count
+                logSum += count * log(values[index])
+                index = end
+            }
+            groups.append((x, start..<frequency.count, groupWeight, logSum))
+        }
+        self.frequency = frequency
+        self.monetaryValue = monetaryValue
+        self.weight = weight
+        totalWeight = weight.reduce(0, +)
+        self.groups = groups
+        totalValue = zip(frequency, monetaryValue).map { Double($0) * $1 }
+        rowFrequency = frequency.map(Double.init)
     }
 }
