@@ -35,6 +35,7 @@ struct ModelsBenchmark: ParsableCommand {
     @Option(help: "Read the summary from this CSV (frequency,recency,T,monetary_value; days) instead of a database.")
     var summaryCsv: String?
     @Option(help: "Also keep the exported summary CSV here (to rerun with --summary-csv).") var saveSummary: String?
+    @Flag(help: "Only time SegflowModels (for profiling); no lifetimes, no comparison.") var segflowOnly = false
 
     func run() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-models-bench-\(getpid())").path
@@ -58,6 +59,15 @@ struct ModelsBenchmark: ParsableCommand {
         let monthlyRate = pow(1 + annualDiscountRate, 1.0 / 12) - 1
         progress("models: \(summary.histories.count) customers with purchases, as of \(summary.asOf)")
 
+        if segflowOnly {
+            for round in 0..<rounds {
+                let (outcome, seconds) = try Self.swiftSide(summary, monthlyRate: monthlyRate)
+                let phases = outcome.seconds.sorted { $0.key < $1.key }.map { "\($0.key) \(BenchSupport.format($0.value, 3))" }
+                print("round \(round + 1): \(BenchSupport.format(seconds, 3)) s (\(phases.joined(separator: ", "))); "
+                    + "BG/NBD \(outcome.purchaseFit.evaluations) evaluations, Gamma-Gamma \(outcome.spendFit.evaluations)")
+            }
+            return
+        }
         var swiftTimes: [Double] = [], lifetimesTimes: [Double] = []
         var swiftOutcome: SwiftSide?
         var lifetimesOutcome: [String: Any]?

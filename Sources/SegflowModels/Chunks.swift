@@ -28,16 +28,15 @@ enum Chunks {
         return slots.values()
     }
 
-    /// Fills `count` values computed by `body(range, buffer)`, which writes exactly `buffer[range]`,
-    /// in parallel chunks.
-    static func fill<Element>(_ count: Int, repeating initial: Element, size: Int = defaultSize,
-                              _ body: (Range<Int>, UnsafeMutableBufferPointer<Element>) -> Void) -> [Element] {
-        var output = [Element](repeating: initial, count: count)
-        output.withUnsafeMutableBufferPointer { buffer in
+    /// `count` values computed by `body(range, buffer)`, which must write every element of
+    /// `buffer[range]` (the memory starts uninitialised), in parallel chunks.
+    static func fill<Element: BitwiseCopyable>(_ count: Int, size: Int = defaultSize,
+                                               _ body: (Range<Int>, UnsafeMutableBufferPointer<Element>) -> Void) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             let target = UncheckedBox(buffer)
             _ = map(count, size: size) { range in body(range, target.value) }
+            initialized = count
         }
-        return output
     }
 }
 

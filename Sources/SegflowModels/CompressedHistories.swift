@@ -44,14 +44,15 @@ public struct CompressedHistories: Sendable {
     }
 
     /// The common case, whole days: every valid history packed into one integer key (x, tₓ, T) and
-    /// the customers ordered by key with a least-significant-digit radix sort, then numbered by
-    /// distinct key. nil when a valid time is not a whole number below 2²¹ or x ≥ 2²¹.
+    /// the customers ordered by key with a stable radix sort, then numbered by distinct key. nil when
+    /// a valid time is not a whole number below 2²¹, x ≥ 2²¹ or there are 2³² customers or more.
     private static func radixCompressed(_ histories: [CustomerHistory]) -> CompressedHistories? {
         let limit = 1 << 21
+        guard histories.count < Int(UInt32.max) else { return nil }
         var maximumFrequency = 0, maximumTime = 0
         var invalid = 0
         for history in histories {
-            guard history.problem == nil else {
+            guard history.isValid else {
                 invalid += 1
                 continue
             }
@@ -61,50 +62,29 @@ public struct CompressedHistories: Sendable {
             maximumFrequency = max(maximumFrequency, history.frequency)
             maximumTime = max(maximumTime, Int(history.age))
         }
-        let timeBits = UInt64(bitWidth(maximumTime)), frequencyBits = bitWidth(maximumFrequency)
-        let keyBits = frequencyBits + 2 * Int(timeBits)
-        var keys = [UInt64](repeating: 0, count: histories.count)
-        var order: [Int32] = []
-        order.reserveCapacity(histories.count - invalid)
-        for (customer, history) in histories.enumerated() where history.problem == nil {
-            keys[customer] = UInt64(history.frequency) << (2 * timeBits) | UInt64(history.recency) << timeBits | UInt64(history.age)
-            order.append(Int32(customer))
+        let timeBits = UInt64(RadixSort.bitWidth(UInt64(maximumTime)))
+        let keyBits = RadixSort.bitWidth(UInt64(maximumFrequency)) + 2 * Int(timeBits)
+        var items: [RadixSort.Item] = []
+        items.reserveCapacity(histories.count - invalid)
+        for (customer, history) in histories.enumerated() where history.isValid {
+            let key = UInt64(history.frequency) << (2 * timeBits) | UInt64(history.recency) << timeBits | UInt64(history.age)
+            items.append(RadixSort.Item(key: key, payload: UInt32(customer)))
         }
-        // LSD radix sort of the customer indices by key, 11 bits per pass (stable).
-        let digitBits = 11, buckets = 1 << digitBits
-        var scratch = [Int32](repeating: 0, count: order.count)
-        var shift = 0
-        while shift < keyBits {
-            var starts = [Int](repeating: 0, count: buckets + 1)
-            for customer in order { starts[Int((keys[Int(customer)] >> UInt64(shift)) & UInt64(buckets - 1)) + 1] += 1 }
-            for bucket in 0..<buckets { starts[bucket + 1] += starts[bucket] }
-            for customer in order {
-                let digit = Int((keys[Int(customer)] >> UInt64(shift)) & UInt64(buckets - 1))
-                scratch[starts[digit]] = customer
-                starts[digit] += 1
-            }
-            swap(&order, &scratch)
-            shift += digitBits
-        }
+        RadixSort.sort(&items, bits: keyBits)
         var triplets: [CustomerHistory] = [], counts: [Int] = []
         var tripletOfCustomer = [Int32](repeating: -1, count: histories.count)
         var previous: UInt64?
-        for customer in order {
-            let key = keys[Int(customer)]
-            if key != previous {
-                let history = histories[Int(customer)]
+        for item in items {
+            if item.key != previous {
+                let history = histories[Int(item.payload)]
                 triplets.append(CustomerHistory(frequency: history.frequency, recency: history.recency + 0, age: history.age + 0))
                 counts.append(0)
-                previous = key
+                previous = item.key
             }
             counts[counts.count - 1] += 1
-            tripletOfCustomer[Int(customer)] = Int32(triplets.count - 1)
+            tripletOfCustomer[Int(item.payload)] = Int32(triplets.count - 1)
         }
         return CompressedHistories(triplets: triplets, counts: counts, tripletOfCustomer: tripletOfCustomer, invalidCustomers: invalid)
-    }
-
-    private static func bitWidth(_ value: Int) -> Int {
-        value == 0 ? 1 : Int.bitWidth - value.leadingZeroBitCount
     }
 
     /// Any valid times: a dictionary from history to first-seen index, renumbered in sorted order.
@@ -114,7 +94,7 @@ public struct CompressedHistories: Sendable {
         var provisional = [Int32](repeating: -1, count: histories.count)
         var invalid = 0
         for (customer, history) in histories.enumerated() {
-            guard history.problem == nil else {
+            guard history.isValid else {
                 invalid += 1
                 continue
             }

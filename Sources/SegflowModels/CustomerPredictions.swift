@@ -35,7 +35,12 @@ public struct CustomerPredictions: Sendable {
                                             value: spend == nil ? nil : value)
         let tripletOfCustomer = histories.tripletOfCustomer
         func spread(_ values: [Double]) -> [Double?] {
-            tripletOfCustomer.map { $0 >= 0 && !values[Int($0)].isNaN ? values[Int($0)] : nil }
+            Chunks.fill(tripletOfCustomer.count) { customers, out in
+                for customer in customers {
+                    let triplet = Int(tripletOfCustomer[customer])
+                    out[customer] = triplet >= 0 && !values[triplet].isNaN ? values[triplet] : nil
+                }
+            }
         }
         probabilityAlive = spread(perTriplet.probabilityAlive)
         churnRisk = spread(perTriplet.probabilityAlive.map { 1 - $0 })
@@ -47,25 +52,22 @@ public struct CustomerPredictions: Sendable {
             return
         }
         let discountedPurchases = perTriplet.discountedPurchases
-        var averageValues: [Double?] = []
-        var lifetimeValues: [Double?] = []
-        averageValues.reserveCapacity(monetaryValues.count)
-        lifetimeValues.reserveCapacity(monetaryValues.count)
         let triplets = histories.triplets
-        for (customer, triplet) in tripletOfCustomer.enumerated() {
-            guard triplet >= 0 else {
-                averageValues.append(nil)
-                lifetimeValues.append(nil)
-                continue
+        let averageValues: [Double?] = Chunks.fill(tripletOfCustomer.count) { customers, out in
+            for customer in customers {
+                let triplet = Int(tripletOfCustomer[customer])
+                out[customer] = triplet < 0 ? nil
+                    : spend.conditionalExpectedAverageValue(frequency: triplets[triplet].frequency, monetaryValue: monetaryValues[customer])
             }
-            let average = spend.conditionalExpectedAverageValue(frequency: triplets[Int(triplet)].frequency,
-                                                                monetaryValue: monetaryValues[customer])
-            averageValues.append(average)
-            let discounted = discountedPurchases[Int(triplet)]
-            if let average, !discounted.isNaN {
-                lifetimeValues.append(value.margin * average * discounted)
-            } else {
-                lifetimeValues.append(nil)
+        }
+        let lifetimeValues: [Double?] = Chunks.fill(tripletOfCustomer.count) { customers, out in
+            for customer in customers {
+                let triplet = Int(tripletOfCustomer[customer])
+                if triplet >= 0, let average = averageValues[customer], !discountedPurchases[triplet].isNaN {
+                    out[customer] = value.margin * average * discountedPurchases[triplet]
+                } else {
+                    out[customer] = nil
+                }
             }
         }
         expectedAverageOrderValue = averageValues

@@ -108,6 +108,27 @@ public struct FittingHistories: Sendable {
     let ageIndex: [Int32]
     /// Each row's index into `groups`.
     let groupOfRow: [Int32]
+    /// `distinctTimes` before scaling.
+    private let unscaledTimes: [Double]
+
+    /// `init(histories, timeScale: scale)` bit for bit, reusing this one's grouping and time indices
+    /// (`histories` must be the ones this was built from).
+    func withTimeScale(_ scale: Double, unscaledFrom histories: CompressedHistories) -> FittingHistories {
+        FittingHistories(
+            frequency: frequency, recency: histories.triplets.map { $0.recency * scale }, age: histories.triplets.map { $0.age * scale },
+            weight: weight, totalWeight: totalWeight, groups: groups,
+            unscaledTimes: unscaledTimes, scale: scale, recencyIndex: recencyIndex, ageIndex: ageIndex, groupOfRow: groupOfRow
+        )
+    }
+
+    private init(frequency: [Int], recency: [Double], age: [Double], weight: [Double], totalWeight: Double,
+                 groups: [(frequency: Int, range: Range<Int>, weight: Double)], unscaledTimes: [Double], scale: Double,
+                 recencyIndex: [Int32], ageIndex: [Int32], groupOfRow: [Int32]) {
+        (self.frequency, self.recency, self.age, self.weight, self.totalWeight) = (frequency, recency, age, weight, totalWeight)
+        (self.groups, self.recencyIndex, self.ageIndex, self.groupOfRow) = (groups, recencyIndex, ageIndex, groupOfRow)
+        self.unscaledTimes = unscaledTimes
+        distinctTimes = unscaledTimes.map { $0 * scale }
+    }
 
     /// The histories with times multiplied by `timeScale`.
     public init(_ histories: CompressedHistories, timeScale: Double = 1) {
@@ -142,6 +163,7 @@ public struct FittingHistories: Sendable {
             interleaved.append(triplet.age)
         }
         let times = DistinctValues(interleaved)
+        unscaledTimes = times.values
         distinctTimes = times.values.map { $0 * timeScale }
         recencyIndex = stride(from: 0, to: times.indices.count, by: 2).map { times.indices[$0] }
         ageIndex = stride(from: 1, to: times.indices.count, by: 2).map { times.indices[$0] }

@@ -30,7 +30,8 @@ public struct PurchaseModelFitter: Sendable {
             return failed(Model.name, names, histories, reason: "penalizer \(penalizer) is not a finite non-negative number")
         }
         let timeScale = 1 / maximumAge
-        let scaled = FittingHistories(histories, timeScale: timeScale)
+        let unscaled = FittingHistories(histories)
+        let scaled = unscaled.withTimeScale(timeScale, unscaledFrom: histories)
         let secondOrder: MaximumLikelihood.SecondOrderObjective? = Model.hasHessian ? { logParameters in
             Model.negativeLogLikelihoodWithHessian(logParameters: logParameters, data: scaled) ?? (.nan, [], [])
         } : nil
@@ -44,7 +45,6 @@ public struct PurchaseModelFitter: Sendable {
             parameters[index] /= timeScale
             standardErrors?[index] /= timeScale
         }
-        let unscaled = FittingHistories(histories)
         let meanLoss = Model.negativeLogLikelihood(logParameters: parameters.map { log($0) }, data: unscaled).value
         var status = outcome.result.status
         var reason = outcome.result.reason

@@ -23,39 +23,44 @@ public struct SpendHistories: Sendable {
     let rowFrequency: [Double]
 
     public init(frequencies: [Int], monetaryValues: [Double]) {
-        // Bucket the valid pairs by frequency (counting), sort each bucket's values, and merge equal
-        // values: the distinct (x, m) pairs in ascending order whatever the customers' order.
-        var maximumFrequency = 0
-        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
+        // The valid pairs sorted by value, then stably by frequency, with radix sorts on the values'
+        // bit patterns (for positive doubles their order is the numeric order) and on x. Equal pairs
+        // are then adjacent and merged; the result does not depend on the customers' order.
+        var byValue: [RadixSort.Item] = []
+        byValue.reserveCapacity(frequencies.count)
+        var lowest = UInt64.max, highest: UInt64 = 0, maximumFrequency = 0
+        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite && x <= Int(UInt32.max) {
+            let bits = m.bitPattern
+            lowest = min(lowest, bits)
+            highest = max(highest, bits)
             maximumFrequency = max(maximumFrequency, x)
+            byValue.append(RadixSort.Item(key: bits, payload: UInt32(x)))
         }
-        var bucketCounts = [Int](repeating: 0, count: maximumFrequency + 2)
-        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
-            bucketCounts[x + 1] += 1
-        }
-        for x in 1..<bucketCounts.count { bucketCounts[x] += bucketCounts[x - 1] }
-        var values = [Double](repeating: 0, count: bucketCounts.last ?? 0)
-        var next = bucketCounts
-        for (x, m) in zip(frequencies, monetaryValues) where x > 0 && m > 0 && m.isFinite {
-            values[next[x]] = m
-            next[x] += 1
-        }
+        for index in byValue.indices { byValue[index].key -= lowest }
+        RadixSort.sort(&byValue, bits: RadixSort.bitWidth(highest &- lowest))
+        var byFrequency = byValue.indices.map { RadixSort.Item(key: UInt64(byValue[$0].payload), payload: UInt32($0)) }
+        RadixSort.sort(&byFrequency, bits: RadixSort.bitWidth(UInt64(maximumFrequency)))
         var frequency: [Int] = [], monetaryValue: [Double] = [], weight: [Double] = []
         var groups: [(frequency: Int, range: Range<Int>, weight: Double, weightedLogValue: Double)] = []
-        for x in 0...maximumFrequency where bucketCounts[x + 1] > bucketCounts[x] {
-            values[bucketCounts[x]..<bucketCounts[x + 1]].sort()
+        var index = 0
+        while index < byFrequency.count {
+            let x = Int(byFrequency[index].key)
             let start = frequency.count
             var groupWeight = 0.0, logSum = 0.0
-            var index = bucketCounts[x]
-            while index < bucketCounts[x + 1] {
+            while index < byFrequency.count, Int(byFrequency[index].key) == x {
+                let valueKey = byValue[Int(byFrequency[index].payload)].key
                 var end = index + 1
-                while end < bucketCounts[x + 1], values[end] == values[index] { end += 1 }
+                while end < byFrequency.count, byFrequency[end].key == byFrequency[index].key,
+                      byValue[Int(byFrequency[end].payload)].key == valueKey {
+                    end += 1
+                }
+                let value = Double(bitPattern: valueKey + lowest)
                 let count = Double(end - index)
                 frequency.append(x)
-                monetaryValue.append(values[index])
+                monetaryValue.append(value)
                 weight.append(count)
                 groupWeight += count
-                logSum += count * log(values[index])
+                logSum += count * log(value)
                 index = end
             }
             groups.append((x, start..<frequency.count, groupWeight, logSum))

@@ -24,10 +24,10 @@ struct TripletPredictions {
 
     init<Model: PurchaseModel>(model: Model, histories: CompressedHistories, horizons: [Double], value: ValueSettings?) {
         let triplets = histories.triplets
-        probabilityAlive = Chunks.fill(triplets.count, repeating: .nan) { rows, out in
+        probabilityAlive = Chunks.fill(triplets.count) { rows, out in
             for i in rows { out[i] = model.probabilityAlive(triplets[i]) }
         }
-        medianWait = Chunks.fill(triplets.count, repeating: .nan) { rows, out in
+        medianWait = Chunks.fill(triplets.count) { rows, out in
             for i in rows { out[i] = model.medianTimeToNextPurchase(triplets[i]) }
         }
         // Cumulative horizons of the value's periods, and their discount factors.
@@ -42,7 +42,7 @@ struct TripletPredictions {
             let columns = times.count
             // Row-major: pair p's values at every time, then its discounted sum.
             let width = columns + 1
-            let table = Chunks.fill(pairCount * width, repeating: Double.nan, size: 256 * width) { cells, out in
+            let table: [Double] = Chunks.fill(pairCount * width, size: 256 * width) { cells, out in
                 var pair = cells.lowerBound / width
                 while pair * width < cells.upperBound {
                     let frequency = pairs.frequency[pair], age = pairs.age[pair]
@@ -57,25 +57,27 @@ struct TripletPredictions {
                             previous = cumulative
                         }
                         out[pair * width + columns] = total
+                    } else {
+                        out[pair * width + columns] = .nan
                     }
                     pair += 1
                 }
             }
             let pairOfTriplet = pairs.pairOfTriplet
             expectedPurchases = horizons.indices.map { column in
-                Chunks.fill(triplets.count, repeating: .nan) { rows, out in
+                Chunks.fill(triplets.count) { rows, out in
                     for i in rows { out[i] = table[Int(pairOfTriplet[i]) * width + column] * alive[i] }
                 }
             }
             discountedPurchases = usedPeriods
-                ? Chunks.fill(triplets.count, repeating: .nan) { rows, out in
+                ? Chunks.fill(triplets.count) { rows, out in
                     for i in rows { out[i] = table[Int(pairOfTriplet[i]) * width + columns] * alive[i] }
                 }
                 : []
         } else {
             let columns = times.count
             let width = columns + 1
-            let table = Chunks.fill(triplets.count * width, repeating: Double.nan, size: 256 * width) { cells, out in
+            let table: [Double] = Chunks.fill(triplets.count * width, size: 256 * width) { cells, out in
                 var row = cells.lowerBound / width
                 while row * width < cells.upperBound {
                     for (column, time) in times.enumerated() {
@@ -89,6 +91,8 @@ struct TripletPredictions {
                             previous = cumulative
                         }
                         out[row * width + columns] = total
+                    } else {
+                        out[row * width + columns] = .nan
                     }
                     row += 1
                 }

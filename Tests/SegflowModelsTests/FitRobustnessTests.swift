@@ -42,6 +42,23 @@ import Testing
         }).triplets)
     }
 
+    @Test func spendCompressionIsSortedDistinctAndIndependentOfCustomerOrder() {
+        var random = SeededGenerator(seed: 7)
+        let frequencies = (0..<20_000).map { _ in Int.random(in: 0...9, using: &random) }
+        let values = (0..<20_000).map { _ in
+            [12.5, 30, 7.25, -1, 0, 1e4, 0.01][Int.random(in: 0..<7, using: &random)] * Double(Int.random(in: 1...3, using: &random))
+        }
+        let forward = SpendHistories(frequencies: frequencies, monetaryValues: values)
+        let order = Array(frequencies.indices).shuffled(using: &random)
+        let shuffled = SpendHistories(frequencies: order.map { frequencies[$0] }, monetaryValues: order.map { values[$0] })
+        #expect(forward.frequency == shuffled.frequency && forward.monetaryValue == shuffled.monetaryValue)
+        #expect(forward.weight == shuffled.weight)
+        let pairs = zip(forward.frequency, forward.monetaryValue).map { ($0, $1) }
+        #expect(zip(pairs, pairs.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(forward.monetaryValue.allSatisfy { $0 > 0 } && forward.frequency.allSatisfy { $0 > 0 })
+        #expect(forward.totalWeight == Double(zip(frequencies, values).filter { $0 > 0 && $1 > 0 }.count))
+    }
+
     @Test func batchPredictionsEqualThePerHistoryFormulas() throws {
         // More triplets than one chunk, so the parallel, per-(x, T) path is exercised.
         let model = try #require(BGNBDModel(parameters: [0.45, 28, 0.7, 2.8]))
