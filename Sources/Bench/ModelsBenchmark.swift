@@ -32,6 +32,10 @@ struct ModelsBenchmark: ParsableCommand {
     @Option(help: "Annual discount rate for CLV (converted to monthly as (1 + r)^(1/12) − 1).") var annualDiscountRate = 0.1
     @Option(help: "Python with lifetimes 0.11.3 (default: scripts/lifetimes-venv.sh creates one).") var python: String?
     @Option(help: "The segflow executable (default: next to segflow-bench).") var segflow: String?
+    @Option(help: "Read the summary from this CSV (frequency,recency,T,monetary_value; days) instead of a database.")
+    var summaryCsv: String?
+    @Option(help: "Also keep the exported summary CSV here (to rerun with --summary-csv).") var saveSummary: String?
+    @Flag(help: "Only time SegflowModels (for profiling); no lifetimes, no comparison.") var segflowOnly = false
 
     func run() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("segflow-models-bench-\(getpid())").path
@@ -39,16 +43,31 @@ struct ModelsBenchmark: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let pythonPath = try python ?? Self.lifetimesPython()
         let summary: Summary
-        if let database {
+        if let summaryCsv {
+            summary = try Self.readSummary(csv: summaryCsv)
+        } else if let database {
             summary = try Self.readSummary(conninfo: database, schema: schema, asOf: asOf)
         } else {
             summary = try generatedSummary(scratch: scratch)
         }
         let csv = "\(scratch)/summary.csv"
         try summary.csv.write(toFile: csv, atomically: true, encoding: .utf8)
+        if let saveSummary {
+            try? FileManager.default.removeItem(atPath: saveSummary)
+            try FileManager.default.copyItem(atPath: csv, toPath: saveSummary)
+        }
         let monthlyRate = pow(1 + annualDiscountRate, 1.0 / 12) - 1
         progress("models: \(summary.histories.count) customers with purchases, as of \(summary.asOf)")
 
+        if segflowOnly {
+            for round in 0..<rounds {
+                let (outcome, seconds) = try Self.swiftSide(summary, monthlyRate: monthlyRate)
+                let phases = outcome.seconds.sorted { $0.key < $1.key }.map { "\($0.key) \(BenchSupport.format($0.value, 3))" }
+                print("round \(round + 1): \(BenchSupport.format(seconds, 3)) s (\(phases.joined(separator: ", "))); "
+                    + "BG/NBD \(outcome.purchaseFit.evaluations) evaluations, Gamma-Gamma \(outcome.spendFit.evaluations)")
+            }
+            return
+        }
         var swiftTimes: [Double] = [], lifetimesTimes: [Double] = []
         var swiftOutcome: SwiftSide?
         var lifetimesOutcome: [String: Any]?
@@ -78,6 +97,9 @@ struct ModelsBenchmark: ParsableCommand {
         var asOf: String
         var histories: [CustomerHistory]
         var monetary: [Double]
+        /// Wall seconds of the `segflow run` that published the summary (generated stores only).
+        var runSeconds: Double?
+        var runCustomers: Int?
         var csv: String {
             var text = "frequency,recency,T,monetary_value\n"
             for (history, value) in zip(histories, monetary) {
@@ -103,6 +125,7 @@ struct ModelsBenchmark: ParsableCommand {
         let clock = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9 }
         let histories = CompressedHistories(summary.histories)
+        let compressed = elapsed()
         let (purchaseFit, purchaseModel) = PurchaseModelFitter(logger: logger).fit(BGNBDModel.self, to: histories)
         let fittedPurchases = elapsed()
         let spend = SpendHistories(frequencies: summary.histories.map(\.frequency), monetaryValues: summary.monetary)
@@ -121,7 +144,8 @@ struct ModelsBenchmark: ParsableCommand {
         ]
         let side = SwiftSide(
             purchaseFit: purchaseFit, spendFit: spendFit,
-            seconds: ["fit_purchases": fittedPurchases, "fit_spend": fitted - fittedPurchases, "predict": total - fitted],
+            seconds: ["compress": compressed, "fit_purchases": fittedPurchases - compressed, "fit_spend": fitted - fittedPurchases,
+                      "predict": total - fitted],
             sums: columns.mapValues { $0.reduce(0) { $0 + ($1 ?? 0) } },
             head: columns.mapValues { Array($0.prefix(headRows)) }
         )
@@ -182,6 +206,21 @@ struct ModelsBenchmark: ParsableCommand {
         return Summary(asOf: day, histories: histories, monetary: monetary)
     }
 
+    /// The CSV `Summary.csv` writes (and `--save-summary` keeps).
+    static func readSummary(csv path: String) throws -> Summary {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var histories: [CustomerHistory] = [], monetary: [Double] = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",")
+            guard fields.count == 4, let x = Int(fields[0]), let recency = Double(fields[1]), let age = Double(fields[2]),
+                  let value = Double(fields[3])
+            else { throw BenchFailure(description: "\(path): not a frequency,recency,T,monetary_value row: \(line)") }
+            histories.append(CustomerHistory(frequency: x, recency: recency, age: age))
+            monetary.append(value)
+        }
+        return Summary(asOf: "(\(path))", histories: histories, monetary: monetary)
+    }
+
     func generatedSummary(scratch: String) throws -> Summary {
         guard let size = try PipelineBenchmark.parseSizes(customers).first else { throw BenchFailure(description: "--customers") }
         let segflowPath = try BenchSupport.locateSegflow(segflow)
@@ -202,7 +241,11 @@ struct ModelsBenchmark: ParsableCommand {
         let outcome = try ChildProcess.run([segflowPath, "run", "-d", conninfo, "--as-of", day.description],
                                            standardOutput: "\(scratch)/run.out", standardError: "\(scratch)/run.err")
         guard outcome.succeeded else { throw BenchFailure(description: "segflow run failed; see its log") }
-        return try Self.readSummary(conninfo: conninfo, schema: "segflow", asOf: day.description)
+        progress("models: segflow run took \(BenchSupport.format(outcome.seconds, 1)) s")
+        var summary = try Self.readSummary(conninfo: conninfo, schema: "segflow", asOf: day.description)
+        summary.runSeconds = outcome.seconds
+        summary.runCustomers = size
+        return summary
     }
 
     func report(summary: Summary, swift: SwiftSide, lifetimes: [String: Any], swiftTimes: [Double], lifetimesTimes: [Double],
@@ -241,15 +284,20 @@ struct ModelsBenchmark: ParsableCommand {
         let lifetimesSeconds = lifetimes["seconds"] as? [String: NSNumber] ?? [:]
         lines += [
             "",
-            "| side | fit BG/NBD s | fit Gamma-Gamma s | predictions s | total s (median of \(rounds)) |",
-            "|---|---|---|---|---|",
-            "| SegflowModels (1 thread) | \(BenchSupport.format(swift.seconds["fit_purchases"] ?? .nan, 3)) | \(BenchSupport.format(swift.seconds["fit_spend"] ?? .nan, 3)) | \(BenchSupport.format(swift.seconds["predict"] ?? .nan, 3)) | \(BenchSupport.format(swiftMedian, 3)) |",
-            "| lifetimes 0.11.3 | \(BenchSupport.format(lifetimesSeconds["fit_purchases"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesSeconds["fit_spend"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesSeconds["predict"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesMedian, 3)) |",
+            "| side | compress s | fit BG/NBD s | fit Gamma-Gamma s | predictions s | total s (median of \(rounds)) |",
+            "|---|---|---|---|---|---|",
+            "| SegflowModels (\(ProcessInfo.processInfo.activeProcessorCount) cores) | \(BenchSupport.format(swift.seconds["compress"] ?? .nan, 3)) | \(BenchSupport.format(swift.seconds["fit_purchases"] ?? .nan, 3)) | \(BenchSupport.format(swift.seconds["fit_spend"] ?? .nan, 3)) | \(BenchSupport.format(swift.seconds["predict"] ?? .nan, 3)) | \(BenchSupport.format(swiftMedian, 3)) |",
+            "| lifetimes 0.11.3 | (pandas) | \(BenchSupport.format(lifetimesSeconds["fit_purchases"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesSeconds["fit_spend"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesSeconds["predict"]?.doubleValue ?? .nan, 3)) | \(BenchSupport.format(lifetimesMedian, 3)) |",
             "",
             "lifetimes / SegflowModels: \(BenchSupport.format(lifetimesMedian / swiftMedian, 1))×. "
-                + "BG/NBD: \(swift.purchaseFit.iterations) BFGS iterations, \(swift.purchaseFit.evaluations) likelihood evaluations; "
-                + "Gamma-Gamma: \(swift.spendFit.iterations) iterations over \(swift.spendFit.distinctRows) distinct (x, m) pairs.",
+                + "BG/NBD: \(swift.purchaseFit.iterations) iterations, \(swift.purchaseFit.evaluations) likelihood evaluations; "
+                + "Gamma-Gamma: \(swift.spendFit.iterations) iterations, \(swift.spendFit.evaluations) evaluations over \(swift.spendFit.distinctRows) distinct (x, m) pairs.",
         ]
+        if let runSeconds = summary.runSeconds, let runCustomers = summary.runCustomers {
+            lines += ["", "`segflow run` of the generated \(runCustomers) customers (which published this summary; no model stage "
+                + "in it yet): \(BenchSupport.format(runSeconds, 1)) s wall. The model stage above (median) is "
+                + "\(BenchSupport.format(100 * swiftMedian / runSeconds, 2)) % of it."]
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -32,9 +32,8 @@ public struct CustomerBaseFit: Sendable {
                            minimizer: Minimizer = Minimizer(), logger: Logger) -> CustomerBaseFit {
         precondition(historiesInDays.count == monetaryValues.count, "one monetary value per history")
         let unit = settings.timeUnit.days
-        let histories = CompressedHistories(unit == 1 ? historiesInDays : historiesInDays.map {
-            CustomerHistory(frequency: $0.frequency, recency: $0.recency / unit, age: $0.age / unit)
-        })
+        // Compressed in days (whole days take the fast path), then converted.
+        let histories = CompressedHistories(historiesInDays).dividingTimes(by: unit)
         let fitter = PurchaseModelFitter(penalizer: settings.penalizer, minimizer: minimizer, logger: logger)
         let purchaseFit: ModelFit
         let purchaseModel: FittedPurchaseModel?

@@ -23,6 +23,11 @@ public struct CustomerHistory: Hashable, Sendable, Comparable {
         return nil
     }
 
+    /// `problem == nil`, without building the message.
+    var isValid: Bool {
+        frequency >= 0 && recency.isFinite && age.isFinite && recency >= 0 && recency <= age && (frequency > 0 || recency == 0)
+    }
+
     public static func < (lhs: CustomerHistory, rhs: CustomerHistory) -> Bool {
         (lhs.frequency, lhs.recency, lhs.age) < (rhs.frequency, rhs.recency, rhs.age)
     }

@@ -31,48 +31,43 @@ public struct CustomerPredictions: Sendable {
     ) {
         precondition(monetaryValues.count == histories.tripletOfCustomer.count, "one monetary value per customer")
         self.horizons = horizons
-        let triplets = histories.triplets
-        let alive = triplets.map { model.probabilityAlive($0) }
-        probabilityAlive = histories.perCustomer(alive)
-        churnRisk = histories.perCustomer(alive.map { 1 - $0 })
-        expectedPurchases = horizons.map { horizon in
-            histories.perCustomer(triplets.map { model.conditionalExpectedPurchases(within: horizon, $0) })
+        let perTriplet = TripletPredictions(model: model, histories: histories, horizons: horizons,
+                                            value: spend == nil ? nil : value)
+        let tripletOfCustomer = histories.tripletOfCustomer
+        func spread(_ values: [Double]) -> [Double?] {
+            Chunks.fill(tripletOfCustomer.count) { customers, out in
+                for customer in customers {
+                    let triplet = Int(tripletOfCustomer[customer])
+                    out[customer] = triplet >= 0 && !values[triplet].isNaN ? values[triplet] : nil
+                }
+            }
         }
-        medianTimeToNextPurchase = histories.perCustomer(triplets.map { model.medianTimeToNextPurchase($0) })
+        probabilityAlive = spread(perTriplet.probabilityAlive)
+        churnRisk = spread(perTriplet.probabilityAlive.map { 1 - $0 })
+        expectedPurchases = perTriplet.expectedPurchases.map(spread)
+        medianTimeToNextPurchase = spread(perTriplet.medianWait)
         guard let spend else {
             expectedAverageOrderValue = Array(repeating: nil, count: monetaryValues.count)
             lifetimeValue = Array(repeating: nil, count: monetaryValues.count)
             return
         }
-        // Discounted expected purchases per triplet; the value is then linear in E[AOV].
-        let discountedPurchases: [Double?] = triplets.map { history in
-            var total = 0.0
-            var previous = 0.0
-            for period in stride(from: 1, through: value.periods, by: 1) {
-                guard let cumulative = model.conditionalExpectedPurchases(within: Double(period) * value.periodLength, history)
-                else { return nil }
-                total += (cumulative - previous) / pow(1 + value.periodDiscountRate, Double(period))
-                previous = cumulative
+        let discountedPurchases = perTriplet.discountedPurchases
+        let triplets = histories.triplets
+        let averageValues: [Double?] = Chunks.fill(tripletOfCustomer.count) { customers, out in
+            for customer in customers {
+                let triplet = Int(tripletOfCustomer[customer])
+                out[customer] = triplet < 0 ? nil
+                    : spend.conditionalExpectedAverageValue(frequency: triplets[triplet].frequency, monetaryValue: monetaryValues[customer])
             }
-            return total
         }
-        var averageValues: [Double?] = []
-        var lifetimeValues: [Double?] = []
-        averageValues.reserveCapacity(monetaryValues.count)
-        lifetimeValues.reserveCapacity(monetaryValues.count)
-        for (customer, triplet) in histories.tripletOfCustomer.enumerated() {
-            guard triplet >= 0 else {
-                averageValues.append(nil)
-                lifetimeValues.append(nil)
-                continue
-            }
-            let history = triplets[Int(triplet)]
-            let average = spend.conditionalExpectedAverageValue(frequency: history.frequency, monetaryValue: monetaryValues[customer])
-            averageValues.append(average)
-            if let average, let discounted = discountedPurchases[Int(triplet)] {
-                lifetimeValues.append(value.margin * average * discounted)
-            } else {
-                lifetimeValues.append(nil)
+        let lifetimeValues: [Double?] = Chunks.fill(tripletOfCustomer.count) { customers, out in
+            for customer in customers {
+                let triplet = Int(tripletOfCustomer[customer])
+                if triplet >= 0, let average = averageValues[customer], !discountedPurchases[triplet].isNaN {
+                    out[customer] = value.margin * average * discountedPurchases[triplet]
+                } else {
+                    out[customer] = nil
+                }
             }
         }
         expectedAverageOrderValue = averageValues

@@ -33,7 +33,8 @@ public struct GammaGammaFitter: Sendable {
             return (fit, nil)
         }
         let outcome = MaximumLikelihood.fit(
-            parameterCount: names.count, penalizer: penalizer, customers: data.totalWeight, minimizer: minimizer
+            parameterCount: names.count, penalizer: penalizer, customers: data.totalWeight, minimizer: minimizer,
+            secondOrder: { GammaGammaModel.negativeLogLikelihoodWithHessian(logParameters: $0, data: data) }
         ) { GammaGammaModel.negativeLogLikelihood(logParameters: $0, data: data) }
         let meanLoss = GammaGammaModel.negativeLogLikelihood(logParameters: outcome.result.point, data: data).value
         var status = outcome.result.status

@@ -29,7 +29,9 @@ public struct MBGNBDModel: BetaGeometricModel, Equatable {
         let logGammaB = SpecialFunctions.logGamma(b), digammaB = SpecialFunctions.digamma(b)
         let logAlpha = log(alpha), logA = log(a)
         var ll = 0.0, dR = 0.0, dAlpha = 0.0, dA = 0.0, dB = 0.0
-        for group in data.groups {
+        var logDropout = [Double](repeating: 0, count: data.groups.count)
+        var inverseBX = [Double](repeating: 0, count: data.groups.count)
+        for (index, group) in data.groups.enumerated() {
             let x = Double(group.frequency)
             let rx = r + x
             let digammaABX = SpecialFunctions.digamma(a + b + x + 1)
@@ -39,22 +41,40 @@ public struct MBGNBDModel: BetaGeometricModel, Equatable {
             dAlpha += group.weight * r / alpha
             dA += group.weight * (digammaAB - digammaABX)
             dB += group.weight * (digammaAB + SpecialFunctions.digamma(b + x + 1) - digammaB - digammaABX)
-            let logDropout = logA - log(b + x)
-            for i in group.range {
-                let w = data.weight[i]
-                let ageTerm = alpha + data.age[i], recencyTerm = alpha + data.recency[i]
-                let logAgeTerm = log(ageTerm), logRecencyTerm = log(recencyTerm)
-                let a4 = logDropout + rx * (logAgeTerm - logRecencyTerm)
-                // ln(1 + e^A₄) and its derivative σ(A₄), stable for either sign of A₄.
-                let softplus = a4 > 0 ? a4 + log1p(exp(-a4)) : log1p(exp(a4))
-                let sigmoid = a4 > 0 ? 1 / (1 + exp(-a4)) : exp(a4) / (1 + exp(a4))
-                ll += w * (-rx * logAgeTerm + softplus)
-                dR += w * (-logAgeTerm + sigmoid * (logAgeTerm - logRecencyTerm))
-                dAlpha += w * (-rx / ageTerm + sigmoid * rx * (1 / ageTerm - 1 / recencyTerm))
-                dA += w * sigmoid / a
-                dB -= w * sigmoid / (b + x)
-            }
+            logDropout[index] = logA - log(b + x)
+            inverseBX[index] = 1 / (b + x)
         }
+        let logTime = data.distinctTimes.map { log(alpha + $0) }
+        let inverseTime = data.distinctTimes.map { 1 / (alpha + $0) }
+        // Per row, in fixed chunks summed in order (the same bits on any worker count).
+        let partials = Chunks.map(data.frequency.count) { rows -> RowSums in
+            var sums = RowSums()
+            for i in rows {
+                let w = data.weight[i]
+                let group = Int(data.groupOfRow[i])
+                let rx = r + Double(data.frequency[i])
+                let ageIndex = Int(data.ageIndex[i]), recencyIndex = Int(data.recencyIndex[i])
+                let logAgeTerm = logTime[ageIndex], logRecencyTerm = logTime[recencyIndex]
+                let a4 = logDropout[group] + rx * (logAgeTerm - logRecencyTerm)
+                // ln(1 + e^A₄) and its derivative σ(A₄), stable for either sign of A₄.
+                let small = exp(-abs(a4))
+                let softplus = max(a4, 0) + log1p(small)
+                let sigmoid = a4 > 0 ? 1 / (1 + small) : small / (1 + small)
+                sums.ll += w * (-rx * logAgeTerm + softplus)
+                sums.dR += w * (-logAgeTerm + sigmoid * (logAgeTerm - logRecencyTerm))
+                sums.dAlpha += w * rx * (-inverseTime[ageIndex] + sigmoid * (inverseTime[ageIndex] - inverseTime[recencyIndex]))
+                sums.dA += w * sigmoid
+                sums.dB -= w * sigmoid * inverseBX[group]
+            }
+            return sums
+        }
+        var rows = RowSums()
+        for partial in partials { rows.add(partial) }
+        ll += rows.ll
+        dR += rows.dR
+        dAlpha += rows.dAlpha
+        dA += rows.dA / a
+        dB += rows.dB
         let scale = -1 / data.totalWeight
         return (ll * scale, [dR * r * scale, dAlpha * alpha * scale, dA * a * scale, dB * b * scale])
     }
@@ -67,16 +87,22 @@ public struct MBGNBDModel: BetaGeometricModel, Equatable {
     }
 
     /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z)]
-    /// / (1 + a/(b+x) ((α+T)/(α+tₓ))^(r+x)), z = t/(α+T+t); the bracket through Euler's
-    /// transformation as for BG/NBD.
+    /// / (1 + a/(b+x) ((α+T)/(α+tₓ))^(r+x)), z = t/(α+T+t): the expectation given alive times
+    /// `probabilityAlive`.
     public func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double? {
+        expectedPurchasesGivenAlive(within: t, frequency: history.frequency, age: history.age).map { $0 * probabilityAlive(history) }
+    }
+
+    public static var expectationFactorsThroughAlive: Bool { true }
+
+    /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z)], the bracket through
+    /// Euler's transformation as for BG/NBD.
+    public func expectedPurchasesGivenAlive(within t: Double, frequency: Int, age: Double) -> Double? {
         guard t > 0 else { return 0 }
-        let x = Double(history.frequency)
-        let z = t / (alpha + history.age + t)
+        let x = Double(frequency)
+        let z = t / (alpha + age + t)
         guard let tail = SpecialFunctions.scaledHypergeometric2F1(r + x, b + x + 1, a + b + x, z, timesOneMinusZToThe: r + x)
         else { return nil }
-        let numerator = (a + b + x) / (a - 1) * (1 - tail)
-        let denominator = 1 + exp(log(a / (b + x)) + (r + x) * log((alpha + history.age) / (alpha + history.recency)))
-        return numerator / denominator
+        return (a + b + x) / (a - 1) * (1 - tail)
     }
 }

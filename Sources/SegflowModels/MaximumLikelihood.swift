@@ -7,8 +7,9 @@ import Dispatch
 
 /// What the fitters share: lifetimes' objective (mean negative log-likelihood per customer in log
 /// parameters plus `penalizer · Σ θᵢ²`, with θ in the scaled time unit), the start point (every log
-/// parameter 0.1, as lifetimes), the minimiser, and standard errors from a finite-difference Hessian
-/// of the analytic gradient.
+/// parameter 0.1, as lifetimes), the minimiser (Newton where the model has an analytic Hessian, else
+/// BFGS), and standard errors from that Hessian at the optimum or, without one, from central
+/// differences of the analytic gradient.
 enum MaximumLikelihood {
     struct Outcome {
         var result: Minimizer.Result
@@ -17,8 +18,13 @@ enum MaximumLikelihood {
         var seconds: Double
     }
 
+    typealias SecondOrderObjective = ([Double]) -> (value: Double, gradient: [Double], hessian: [[Double]])
+
+    /// Newton's method when `secondOrder` (the objective with its Hessian) is given, else BFGS on
+    /// `objective`.
     static func fit(
         parameterCount: Int, penalizer: Double, customers: Double, minimizer: Minimizer,
+        secondOrder: SecondOrderObjective? = nil,
         objective: @escaping ([Double]) -> (value: Double, gradient: [Double])
     ) -> Outcome {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -33,10 +39,27 @@ enum MaximumLikelihood {
             }
             return (value, gradient)
         }
-        let result = minimizer.minimize(start: Array(repeating: 0.1, count: parameterCount), objective: penalised)
+        let start = Array(repeating: 0.1, count: parameterCount)
+        let result: Minimizer.Result
+        if let secondOrder {
+            result = minimizer.minimize(start: start) { logParameters in
+                var (value, gradient, hessian) = secondOrder(logParameters)
+                if penalizer != 0, gradient.count == logParameters.count, hessian.count == logParameters.count {
+                    for i in logParameters.indices {
+                        let squared = exp(2 * logParameters[i])
+                        value += penalizer * squared
+                        gradient[i] += 2 * penalizer * squared
+                        hessian[i][i] += 4 * penalizer * squared
+                    }
+                }
+                return (value, gradient, hessian)
+            }
+        } else {
+            result = minimizer.minimize(start: start, objective: penalised)
+        }
         let parameters = result.point.map { exp($0) }
         var standardErrors: [Double]?
-        if result.status == .converged, let covariance = invert(hessian(at: result.point, penalised)) {
+        if result.status == .converged, let covariance = invert(result.hessian ?? hessian(at: result.point, penalised)) {
             // Var(θᵢ) ≈ θᵢ² · [H⁻¹]ᵢᵢ / N: H is of the mean objective in log parameters.
             let errors = parameters.indices.map { parameters[$0] * sqrt(covariance[$0][$0] / customers) }
             standardErrors = errors.allSatisfy(\.isFinite) ? errors : nil

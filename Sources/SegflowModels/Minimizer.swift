@@ -31,6 +31,8 @@ public struct Minimizer: Sendable {
         public var evaluations: Int
         public var status: FitStatus
         public var reason: String?
+        /// The objective's Hessian at `point` when the minimiser used one (Newton), else nil.
+        public var hessian: [[Double]]? = nil
     }
 
     /// Minimises `objective`, which returns the value and the gradient at a point.
@@ -96,6 +98,123 @@ public struct Minimizer: Sendable {
         return Result(point: x, value: f, gradient: g, iterations: maximumIterations, evaluations: evaluations,
                       status: .notConverged,
                       reason: "\(maximumIterations) iterations without the gradient reaching \(gradientTolerance) (it is \(maxAbs(g)))")
+    }
+
+    /// Newton's method for an objective that also returns its Hessian: the direction solves
+    /// (H + μI) d = −g with the smallest μ ∈ {0, 1e-8·s, 1e-7·s, …} (s the largest |Hᵢᵢ|) that makes
+    /// the matrix positive definite (Cholesky), capped so no log parameter moves by more than
+    /// `maximumStep`; backtracking from the full step until the objective decreases sufficiently
+    /// (Armijo, c₁ = 1e-4), or, once it is flat to rounding (|Δf| ≤ 1e-13·|f|), until the largest
+    /// gradient component decreases. Same convergence test and outcomes as `minimize`.
+    public func minimize(
+        start: [Double], secondOrderObjective objective: ([Double]) -> (value: Double, gradient: [Double], hessian: [[Double]])
+    ) -> Result {
+        var evaluations = 0
+        func evaluate(_ point: [Double]) -> (value: Double, gradient: [Double], hessian: [[Double]]) {
+            evaluations += 1
+            return objective(point)
+        }
+        var x = start
+        var (f, g, h) = evaluate(x)
+        func finite(_ value: Double, _ gradient: [Double], _ hessian: [[Double]]) -> Bool {
+            value.isFinite && gradient.allSatisfy(\.isFinite) && hessian.allSatisfy { $0.allSatisfy(\.isFinite) }
+        }
+        guard finite(f, g, h) else {
+            return Result(point: x, value: f, gradient: g, iterations: 0, evaluations: evaluations,
+                          status: .failed, reason: "objective not finite at the starting point")
+        }
+        for iteration in 0..<maximumIterations {
+            let gradientNorm = maxAbs(g)
+            if gradientNorm <= gradientTolerance {
+                return Result(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations,
+                              status: .converged, reason: nil, hessian: h)
+            }
+            var direction = Self.newtonDirection(h, g) ?? g.map { -$0 }
+            if !(dot(direction, g) < 0) { direction = g.map { -$0 } }
+            let largest = maxAbs(direction)
+            if largest > maximumStep { direction = direction.map { $0 * maximumStep / largest } }
+            let slope = dot(direction, g)
+            var step = 1.0
+            var accepted: (point: [Double], value: Double, gradient: [Double], hessian: [[Double]])?
+            for _ in 0..<60 {
+                let point = zip(x, direction).map { $0 + step * $1 }
+                let trial = evaluate(point)
+                if finite(trial.value, trial.gradient, trial.hessian) {
+                    let sufficient = trial.value <= f + 1e-4 * step * slope
+                    let flat = abs(trial.value - f) <= 1e-13 * abs(f) && maxAbs(trial.gradient) < gradientNorm
+                    if sufficient || flat {
+                        accepted = (point, trial.value, trial.gradient, trial.hessian)
+                        break
+                    }
+                }
+                step /= 2
+            }
+            guard let accepted else {
+                if gradientNorm <= stalledGradientTolerance {
+                    return Result(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations,
+                                  status: .converged, reason: nil, hessian: h)
+                }
+                return Result(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations,
+                              status: .notConverged,
+                              reason: "line search found no decrease with gradient \(gradientNorm) above \(stalledGradientTolerance)")
+            }
+            (x, f, g, h) = accepted
+        }
+        if maxAbs(g) <= gradientTolerance {
+            return Result(point: x, value: f, gradient: g, iterations: maximumIterations, evaluations: evaluations,
+                          status: .converged, reason: nil, hessian: h)
+        }
+        return Result(point: x, value: f, gradient: g, iterations: maximumIterations, evaluations: evaluations,
+                      status: .notConverged,
+                      reason: "\(maximumIterations) iterations without the gradient reaching \(gradientTolerance) (it is \(maxAbs(g)))")
+    }
+
+    /// −(H + μI)⁻¹ g for the smallest tried μ that makes H + μI positive definite; nil if none does.
+    static func newtonDirection(_ hessian: [[Double]], _ gradient: [Double]) -> [Double]? {
+        let n = gradient.count
+        let scale = max(hessian.indices.map { abs(hessian[$0][$0]) }.max() ?? 0, 1e-300)
+        var shift = 0.0
+        for _ in 0..<40 {
+            var shifted = hessian
+            for i in 0..<n { shifted[i][i] += shift }
+            if let lower = cholesky(shifted) {
+                // Solve L Lᵀ d = −g.
+                var y = [Double](repeating: 0, count: n)
+                for i in 0..<n {
+                    var sum = -gradient[i]
+                    for k in 0..<i { sum -= lower[i][k] * y[k] }
+                    y[i] = sum / lower[i][i]
+                }
+                var d = [Double](repeating: 0, count: n)
+                for i in stride(from: n - 1, through: 0, by: -1) {
+                    var sum = y[i]
+                    for k in (i + 1)..<n { sum -= lower[k][i] * d[k] }
+                    d[i] = sum / lower[i][i]
+                }
+                return d.allSatisfy(\.isFinite) ? d : nil
+            }
+            shift = shift == 0 ? 1e-8 * scale : shift * 10
+        }
+        return nil
+    }
+
+    /// The lower Cholesky factor of a symmetric matrix, nil unless it is positive definite.
+    static func cholesky(_ matrix: [[Double]]) -> [[Double]]? {
+        let n = matrix.count
+        var lower = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = matrix[i][j]
+                for k in 0..<j { sum -= lower[i][k] * lower[j][k] }
+                if i == j {
+                    guard sum > 0, sum.isFinite else { return nil }
+                    lower[i][i] = sqrt(sum)
+                } else {
+                    lower[i][j] = sum / lower[j][j]
+                }
+            }
+        }
+        return lower
     }
 
     private struct Trial {

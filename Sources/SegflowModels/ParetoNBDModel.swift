@@ -97,12 +97,22 @@ public struct ParetoNBDModel: PurchaseModel, Equatable {
     public func conditionalExpectedPurchases(within t: Double, _ history: CustomerHistory) -> Double? {
         guard t > 0 else { return 0 }
         let alive = probabilityAlive(history)
-        guard alive.isFinite else { return nil }
-        let x = Double(history.frequency)
-        let betaAge = beta + history.age
+        guard alive.isFinite, let givenAlive = expectedPurchasesGivenAlive(within: t, frequency: history.frequency, age: history.age)
+        else { return nil }
+        return alive * givenAlive
+    }
+
+    public static var expectationFactorsThroughAlive: Bool { true }
+
+    /// (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^(s−1)] / (s−1) (the limit ln(1 + t/(β+T)) at s = 1):
+    /// closed form, so the batch path needs no quadrature beyond P(alive).
+    public func expectedPurchasesGivenAlive(within t: Double, frequency: Int, age: Double) -> Double? {
+        guard t > 0 else { return 0 }
+        let x = Double(frequency)
+        let betaAge = beta + age
         let logGrowth = log1p(t / betaAge)
         let lifetimeFactor = s == 1 ? logGrowth : -expm1(-(s - 1) * logGrowth) / (s - 1)
-        return alive * (r + x) * betaAge / (alpha + history.age) * lifetimeFactor
+        return (r + x) * betaAge / (alpha + age) * lifetimeFactor
     }
 
     /// Median of the waiting time W from T to the next purchase given the customer is alive at T, with

@@ -30,9 +30,14 @@ public struct PurchaseModelFitter: Sendable {
             return failed(Model.name, names, histories, reason: "penalizer \(penalizer) is not a finite non-negative number")
         }
         let timeScale = 1 / maximumAge
-        let scaled = FittingHistories(histories, timeScale: timeScale)
+        let unscaled = FittingHistories(histories)
+        let scaled = unscaled.withTimeScale(timeScale, unscaledFrom: histories)
+        let secondOrder: MaximumLikelihood.SecondOrderObjective? = Model.hasHessian ? { logParameters in
+            Model.negativeLogLikelihoodWithHessian(logParameters: logParameters, data: scaled) ?? (.nan, [], [])
+        } : nil
         let outcome = MaximumLikelihood.fit(
-            parameterCount: names.count, penalizer: penalizer, customers: Double(histories.customers), minimizer: minimizer
+            parameterCount: names.count, penalizer: penalizer, customers: Double(histories.customers), minimizer: minimizer,
+            secondOrder: secondOrder
         ) { Model.negativeLogLikelihood(logParameters: $0, data: scaled) }
         var parameters = outcome.parameters
         var standardErrors = outcome.standardErrors
@@ -40,7 +45,6 @@ public struct PurchaseModelFitter: Sendable {
             parameters[index] /= timeScale
             standardErrors?[index] /= timeScale
         }
-        let unscaled = FittingHistories(histories)
         let meanLoss = Model.negativeLogLikelihood(logParameters: parameters.map { log($0) }, data: unscaled).value
         var status = outcome.result.status
         var reason = outcome.result.reason

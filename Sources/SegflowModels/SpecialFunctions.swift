@@ -32,6 +32,24 @@ public enum SpecialFunctions {
         return value + log(shifted) - 0.5 * inverse - series
     }
 
+    /// ψ₁(x) = d²/dx² ln Γ(x) for x > 0: recurrence ψ₁(x) = ψ₁(x + 1) + 1/x² up to x ≥ 10, then the
+    /// asymptotic series 1/x + 1/(2x²) + Σ B₂ₖ/x^(2k+1) to the x⁻¹³ term (below 1e-16 relative there).
+    public static func trigamma(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x == .infinity ? 0 : .nan }
+        var value = 0.0
+        var shifted = x
+        while shifted < 10 {
+            value += 1 / (shifted * shifted)
+            shifted += 1
+        }
+        let inverse = 1 / shifted
+        let inverseSquared = inverse * inverse
+        // B₂ = 1/6, B₄ = −1/30, B₆ = 1/42, B₈ = −1/30, B₁₀ = 5/66, B₁₂ = −691/2730.
+        let series = inverse * inverseSquared * (1.0 / 6 - inverseSquared * (1.0 / 30 - inverseSquared * (1.0 / 42
+            - inverseSquared * (1.0 / 30 - inverseSquared * (5.0 / 66 - inverseSquared * (691.0 / 2730))))))
+        return value + inverse + 0.5 * inverseSquared + series
+    }
+
     /// The Gauss hypergeometric series ₂F₁(a, b; c; z) for 0 ≤ z < 1, summed term by term until a term
     /// no longer changes the sum (relative 1e-17) for several terms in a row. Returns nil when it has
     /// not converged within `maximumTerms` or a term is not finite, so a caller can report it instead

@@ -89,4 +89,37 @@ import Testing
             Self.checkGradient(point.map { log($0) }) { GammaGammaModel.negativeLogLikelihood(logParameters: $0, data: spend) }
         }
     }
+
+    /// Each analytic Hessian column against central differences of the analytic gradient.
+    static func checkHessian(_ logParameters: [Double], _ objective: ([Double]) -> (value: Double, gradient: [Double], hessian: [[Double]])) {
+        let analytic = objective(logParameters)
+        for j in logParameters.indices {
+            var up = logParameters, down = logParameters
+            let h = 1e-5
+            up[j] += h
+            down[j] -= h
+            let gradientUp = objective(up).gradient, gradientDown = objective(down).gradient
+            for i in logParameters.indices {
+                let numeric = (gradientUp[i] - gradientDown[i]) / (2 * h)
+                #expect(abs(analytic.hessian[i][j] - numeric) < 1e-6 * max(1, abs(numeric)),
+                        "∂²/∂\(i)∂\(j): \(analytic.hessian[i][j]) vs \(numeric)")
+            }
+        }
+    }
+
+    @Test func hessiansMatchFiniteDifferencesOfTheGradient() throws {
+        let cdnow = try Fixtures.cdnow()
+        let data = FittingHistories(CompressedHistories(cdnow.histories))
+        for point in [[0.243, 4.414, 0.793, 2.426], [1.5, 0.3, 3.0, 0.2], [0.05, 40, 0.2, 9]] {
+            let logPoint = point.map { log($0) }
+            Self.checkHessian(logPoint) { BGNBDModel.negativeLogLikelihoodWithHessian(logParameters: $0, data: data)! }
+            let first = BGNBDModel.negativeLogLikelihood(logParameters: logPoint, data: data)
+            let second = try #require(BGNBDModel.negativeLogLikelihoodWithHessian(logParameters: logPoint, data: data))
+            #expect(first.value.bitPattern == second.value.bitPattern && first.gradient == second.gradient)
+        }
+        let spend = SpendHistories(frequencies: cdnow.histories.map(\.frequency), monetaryValues: cdnow.spend)
+        for point in [[6.25, 3.74, 15.44], [0.5, 12, 300], [20, 1.2, 0.7]] {
+            Self.checkHessian(point.map { log($0) }) { GammaGammaModel.negativeLogLikelihoodWithHessian(logParameters: $0, data: spend) }
+        }
+    }
 }

@@ -20,6 +20,17 @@ import Testing
         }
     }
 
+    @Test func trigammaIsTheDerivativeOfDigamma() {
+        // ψ₁(1) = π²/6, ψ₁(1/2) = π²/2.
+        #expect(abs(SpecialFunctions.trigamma(1) - Double.pi * Double.pi / 6) < 1e-14)
+        #expect(abs(SpecialFunctions.trigamma(0.5) - Double.pi * Double.pi / 2) < 1e-13)
+        for x in [0.05, 0.3, 1.7, 9.99, 10.01, 42.5, 1e4] {
+            let h = 1e-5 * max(x, 1)
+            let slope = (SpecialFunctions.digamma(x + h) - SpecialFunctions.digamma(x - h)) / (2 * h)
+            #expect(abs(SpecialFunctions.trigamma(x) - slope) < 1e-7 * max(1, abs(slope)), "x = \(x)")
+        }
+    }
+
     @Test func hypergeometricMatchesClosedForms() throws {
         for z in [0.0, 0.1, 0.5, 0.9, 0.99] {
             // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z; ₂F₁(a, b; b; z) = (1 − z)^(−a).
