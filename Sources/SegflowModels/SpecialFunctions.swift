@@ -58,7 +58,9 @@ public enum SpecialFunctions {
     public static func hypergeometric2F1(
         _ a: Double, _ b: Double, _ c: Double, _ z: Double, maximumTerms: Int = 1_000_000
     ) -> Double? {
-        guard z >= 0, z < 1, c > 0 else { return nil }
+        // c may be negative (BG/NBD's a+b+x−1 for x = 0 when a+b < 1): the series is defined unless c is
+        // 0, −1, −2, … (a term would divide by zero).
+        guard z >= 0, z < 1, c > 0 || c.rounded() != c else { return nil }
         var sum = 1.0
         var term = 1.0
         var quietTerms = 0
@@ -70,9 +72,9 @@ public enum SpecialFunctions {
             if term == 0 { return next }
             if abs(term) <= 1e-17 * abs(next) {
                 quietTerms += 1
-                // The ratio of successive terms tends to z < 1 only once k exceeds |a|, |b| and c:
+                // The ratio of successive terms tends to z < 1 only once k exceeds |a|, |b| and |c|:
                 // stop when a run of terms is negligible and the terms are already shrinking.
-                if quietTerms >= 3, k > abs(a) + abs(b) { return next }
+                if quietTerms >= 3, k > abs(a) + abs(b) + abs(c) { return next }
             } else {
                 quietTerms = 0
             }
