@@ -72,9 +72,9 @@ public enum SpecialFunctions {
             if term == 0 { return next }
             if abs(term) <= 1e-17 * abs(next) {
                 quietTerms += 1
-                // The ratio of successive terms tends to z < 1 only once k exceeds |a|, |b| and |c|:
+                // The ratio of successive terms tends to z < 1 only once k exceeds |a|, |b| (and −c when c < 0):
                 // stop when a run of terms is negligible and the terms are already shrinking.
-                if quietTerms >= 3, k > abs(a) + abs(b) + abs(c) { return next }
+                if quietTerms >= 3, k > abs(a) + abs(b) + max(0, -c) { return next }
             } else {
                 quietTerms = 0
             }
