@@ -33,6 +33,9 @@ import Testing
             case .family(let family):
                 #expect(family.nameTemplate.contains("{value}"))
                 #expect(!family.actions.isEmpty)
+            case .clusters(let clusters):
+                #expect(!(segmentation.description ?? "").isEmpty, "\(segmentation.key)")
+                #expect(clusters.features.count >= 2, "\(segmentation.key)")
             }
         }
     }
