@@ -124,6 +124,8 @@ public struct RunTestStore: Sendable {
             union all
             select 'segment_transitions', md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) from segflow.segment_transitions t
             union all
+            select 'cluster_profiles', md5(coalesce(string_agg(p::text, E'\\n' order by p::text), '')) from segflow.cluster_profiles p
+            union all
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
             order by 1

@@ -215,13 +215,24 @@ struct SnapshotJob {
         var seconds = engineSeconds
         let asOf = snapshot.asOf
         let segmentStart = Date()
+        // Clusters start from the last snapshot's centroids when their configuration is unchanged.
+        let previousClusters = try SnapshotPublisher.previousClusters(
+            connection: control, schema: schema, asOf: asOf, configHashes: pipeline.clusterConfigHashes)
         let assignment = SegmentAssigner(configuration: pipeline, workerCount: runner.options.workers)
-            .assign(columns: snapshot.features, asOf: Int(asOf.daysSince1970))
+            .assign(columns: snapshot.features, asOf: Int(asOf.daysSince1970), previousClusters: previousClusters)
         seconds["segment"] = Date().timeIntervalSince(segmentStart)
         logger.info("segmented", metadata: [
             "stage": "segment", "memberships": "\(assignment.membershipCount)",
             "seconds": "\(String(format: "%.2f", seconds["segment"] ?? 0))",
         ])
+        for clusters in assignment.clusters {
+            logger.info("clustered", metadata: [
+                "stage": "segment", "segmentation": "\(clusters.segmentationKey)", "k": "\(clusters.fit.k)",
+                "clustered": "\(clusters.fit.clustered)", "iterations": "\(clusters.fit.iterations)",
+                "converged": "\(clusters.fit.converged)", "warm_start": "\(clusters.fit.warmStart)",
+                "silhouette": "\(clusters.fit.silhouette.map { String(format: "%.3f", $0) } ?? "none")",
+            ])
+        }
 
         let publishStart = Date()
         let report: PublishReport
@@ -232,7 +243,8 @@ struct SnapshotJob {
                 return try publisher.publish(OutputSnapshot(
                     asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
                     segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
-                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming
+                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming,
+                    clusterProfiles: ClusterProfileRecord.records(from: assignment.clusters)
                 ))
             }
         } catch {

@@ -21,6 +21,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
     /// When the snapshot published after this one is among them, its comparisons are not
     /// recomputed against this one now: its own publish, moments later, computes them.
     public var upcoming: Set<PostgresDate>
+    /// The rows of `cluster_profiles` (`ClusterProfileRecord.records(from: assignment.clusters)`).
+    public var clusterProfiles: [ClusterProfileRecord]
 
     public init(
         asOf: PostgresDate,
@@ -30,7 +32,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         segmentDefinitions: [SegmentDefinitionRecord],
         memberships: Memberships,
         quarantine: [QuarantineRecord] = [],
-        upcoming: Set<PostgresDate> = []
+        upcoming: Set<PostgresDate> = [],
+        clusterProfiles: [ClusterProfileRecord] = []
     ) {
         self.asOf = asOf
         self.runID = runID
@@ -40,5 +43,6 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         self.memberships = memberships
         self.quarantine = quarantine
         self.upcoming = upcoming
+        self.clusterProfiles = clusterProfiles
     }
 }
