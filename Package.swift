@@ -146,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "SegflowGenerator", "SegflowModels", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowGenerator", "SegflowModels", "SegflowClusters", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
