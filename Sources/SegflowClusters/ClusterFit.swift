@@ -16,7 +16,7 @@ public struct ClusterFit: Sendable {
     /// Mean silhouette of the published fit on the sample; nil when it cannot be computed
     /// (fewer than two clusters in the sample).
     public var silhouette: Double?
-    /// For a k range without warm start: each candidate k's mean silhouette.
+    /// For a k range without warm start: each candidate k's mean silhouette (of its fit on the sample).
     public var silhouetteByK: [Int: Double]
     /// True when Lloyd started from the previous snapshot's centroids.
     public var warmStart: Bool
@@ -24,9 +24,11 @@ public struct ClusterFit: Sendable {
     /// Fits the clusters of `settings` on `columns` (one per feature, NaN for missing, the
     /// caller's rows), for the rows `eligible` marks (all when nil).
     ///
-    /// Without `previous`: for each candidate k, k-means++ (seed `settings.seed` mixed with k)
-    /// then Lloyd; the candidate with the highest mean silhouette on the sample wins (ties:
-    /// the smaller k). Ids 1…k go by size, largest first (ties: lower index).
+    /// Without `previous`: a fixed k is fitted with k-means++ (seed `settings.seed` mixed with k)
+    /// then Lloyd on all rows. For a range, every candidate k is fitted the same way on the
+    /// sample alone and scored by its mean silhouette there; the best (ties: the smaller k)
+    /// is then fitted on all rows starting from its sample centroids. Ids 1…k go by size,
+    /// largest first (ties: lower index).
     /// With `previous` (the last snapshot with the same configuration): k is the previous k,
     /// Lloyd starts from the previous centroids (moved into this snapshot's standardised
     /// space) and each cluster takes the id of the previous centroid it is matched to
@@ -71,24 +73,34 @@ public struct ClusterFit: Sendable {
             }
             silhouette = Silhouette.mean(matrix, labels: result.labels, k: result.k, sample: sample, workers: workers)
         } else {
-            var best: (result: KMeans.Result, score: Double?)?
-            for k in settings.candidates(rows: matrix.rows) {
-                let seed = settings.seed ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
-                let candidate = kmeans.lloyd(matrix, initial: kmeans.initialCentroids(matrix, k: k, seed: seed))
-                let score = Silhouette.mean(matrix, labels: candidate.labels, k: k, sample: sample, workers: workers)
-                if let score { scores[k] = score }
-                if best == nil || (score ?? -.infinity) > (best?.score ?? -.infinity) { best = (candidate, score) }
+            let candidates = settings.candidates(rows: matrix.rows)
+            var chosen = candidates[0]
+            var start: [Double]?
+            if candidates.count > 1 {
+                // k is chosen on the sample: each candidate is fitted on the sampled rows alone and
+                // scored by their mean silhouette, so a range costs little more than one fit.
+                let sampled = FeatureMatrix(rows: sample.count, columns: d, values: sample.flatMap(matrix.row))
+                var best = -Double.infinity
+                for k in candidates where k <= sampled.rows {
+                    let fit = kmeans.lloyd(sampled, initial: kmeans.initialCentroids(sampled, k: k, seed: Self.seed(settings.seed, k: k)))
+                    let score = Silhouette.mean(sampled, labels: fit.labels, k: k, sample: Array(0..<sampled.rows), workers: workers)
+                    if let score { scores[k] = score }
+                    if start == nil || (score ?? -.infinity) > best {
+                        best = score ?? -.infinity
+                        chosen = k
+                        start = fit.centroids
+                    }
+                }
             }
-            guard let best else { preconditionFailure("no candidate k") }
-            result = best.result
-            silhouette = best.score
+            // All customers, from the chosen k's sample centroids (or k-means++ for a fixed k).
+            result = kmeans.lloyd(matrix, initial: start ?? kmeans.initialCentroids(matrix, k: chosen, seed: Self.seed(settings.seed, k: chosen)))
+            silhouette = Silhouette.mean(matrix, labels: result.labels, k: result.k, sample: sample, workers: workers)
             var sizes = [Int](repeating: 0, count: result.k)
             for label in result.labels { sizes[Int(label)] += 1 }
             let order = (0..<result.k).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
             ids = [Int](repeating: 0, count: result.k)
             for (rank, cluster) in order.enumerated() { ids[cluster] = rank + 1 }
             drift = [Double?](repeating: nil, count: result.k)
-            if case .fixed = settings.count { scores = [:] }
         }
 
         // Profiles, ordered by id; labels point into that order.
@@ -124,5 +136,10 @@ public struct ClusterFit: Sendable {
         return ClusterFit(labels: labels, profiles: profiles, clustered: matrix.rows, k: k, iterations: result.iterations,
                           converged: result.converged, inertia: result.inertia, silhouette: silhouette,
                           silhouetteByK: scores, warmStart: warm != nil)
+    }
+
+    /// The k-means++ seed of candidate k.
+    static func seed(_ seed: UInt64, k: Int) -> UInt64 {
+        seed ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
     }
 }

@@ -177,7 +177,8 @@ public struct KMeans: Sendable {
     }
 
     /// One assignment step: per chunk, labels, cluster sums and counts, inertia and changes;
-    /// then the chunk results added in chunk order.
+    /// then the chunk results added in chunk order. The hot loop works on raw pointers of this
+    /// module (`Pointer`), so every access inlines.
     private func assign(_ matrix: FeatureMatrix, centroids: [Double], k: Int, labels: SharedBuffer<Int32>,
                         chunks: [Range<Int>]) -> Step {
         let d = matrix.columns
@@ -194,28 +195,31 @@ public struct KMeans: Sendable {
         }
         partialSums.initialize(repeating: 0)
         partialCounts.initialize(repeating: 0)
-        let sums = SharedBuffer(partialSums)
-        let counts = SharedBuffer(partialCounts)
-        let inertias = SharedBuffer(partialInertia)
-        let changes = SharedBuffer(partialChanges)
+        let sums = Pointer(partialSums.baseAddress)
+        let counts = Pointer(partialCounts.baseAddress)
+        let inertias = Pointer(partialInertia.baseAddress)
+        let changes = Pointer(partialChanges.baseAddress)
+        let labelPointer = Pointer(labels.base.baseAddress)
         matrix.values.withUnsafeBufferPointer { values in
             centroids.withUnsafeBufferPointer { centres in
-                let values = SharedReadOnly(values)
-                let centres = SharedReadOnly(centres)
+                let values = Pointer(UnsafeMutablePointer(mutating: values.baseAddress))
+                let centres = Pointer(UnsafeMutablePointer(mutating: centres.baseAddress))
                 forEachChunk(chunks) { chunk in
-                    let sumBase = chunk * width
-                    let countBase = chunk * k
+                    guard let x = values.base, let c = centres.base, let label = labelPointer.base,
+                          let chunkSums = sums.base.map({ $0 + chunk * width }),
+                          let chunkCounts = counts.base.map({ $0 + chunk * k })
+                    else { return }
                     var inertia = 0.0
                     var changed = 0
                     for row in chunks[chunk] {
-                        let offset = row * d
+                        let point = x + row * d
                         var best = 0
                         var bestDistance = Double.infinity
                         for cluster in 0..<k {
-                            let centre = cluster * d
+                            let centre = c + cluster * d
                             var distance = 0.0
                             for column in 0..<d {
-                                let delta = values.base[offset + column] - centres.base[centre + column]
+                                let delta = point[column] - centre[column]
                                 distance += delta * delta
                             }
                             if distance < bestDistance {
@@ -223,17 +227,17 @@ public struct KMeans: Sendable {
                                 best = cluster
                             }
                         }
-                        if labels[row] != Int32(best) {
+                        if label[row] != Int32(truncatingIfNeeded: best) {
                             changed += 1
-                            labels[row] = Int32(best)
+                            label[row] = Int32(truncatingIfNeeded: best)
                         }
                         inertia += bestDistance
-                        counts[countBase + best] += 1
-                        let target = sumBase + best * d
-                        for column in 0..<d { sums[target + column] += values.base[offset + column] }
+                        chunkCounts[best] += 1
+                        let target = chunkSums + best * d
+                        for column in 0..<d { target[column] += point[column] }
                     }
-                    inertias[chunk] = inertia
-                    changes[chunk] = changed
+                    inertias.base?[chunk] = inertia
+                    changes.base?[chunk] = changed
                 }
             }
         }
@@ -286,6 +290,13 @@ public struct KMeans: Sendable {
             for chunk in runs[run] { body(chunk) }
         }
     }
+}
+
+/// A raw pointer shared by concurrent chunks, each writing only its own slots (unchecked:
+/// safety rests on that). Local to this module so that the hot loops inline every access.
+struct Pointer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>?
+    init(_ base: UnsafeMutablePointer<Element>?) { self.base = base }
 }
 
 /// A read-only buffer shared by concurrent chunks.

@@ -43,7 +43,7 @@ comment on column cluster_profiles.iterations is 'Lloyd iterations (assignment s
 comment on column cluster_profiles.converged is 'True when the last assignment changed no label; false when max_iterations stopped the fit.';
 comment on column cluster_profiles.inertia is 'Sum of squared distances of the clustered customers to their centroid, in the standardised space.';
 comment on column cluster_profiles.silhouette is 'Mean silhouette (-1..1) of the fit on the deterministic sample; higher means better separated clusters. Null when it cannot be computed (one cluster).';
-comment on column cluster_profiles.silhouette_by_k is 'For a k range chosen afresh: each candidate k''s mean silhouette, {"3": 0.41, ...}; null for a fixed k or a warm start.';
+comment on column cluster_profiles.silhouette_by_k is 'For a k range chosen afresh: each candidate k''s mean silhouette of its fit on the sample (the sample alone), {"3": 0.41, ...}; the highest chose k. Null for a fixed k or a warm start.';
 comment on column cluster_profiles.warm_start is 'True when the fit started from the previous snapshot''s centroids (same config_hash); false for a fresh k-means++ start.';
 
 -- The long form for BI tools: one row per cluster and feature.

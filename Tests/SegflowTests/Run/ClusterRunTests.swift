@@ -83,6 +83,7 @@ import Testing
             from segflow.cluster_profiles order by cluster_id, as_of
             """)
         let described = table.map { $0.map { $0 ?? "-" }.joined(separator: " | ") }.joined(separator: "\n")
+        print("behaviour_clusters of the two days (as_of | id | name | size | drift | iterations | z-scores):\n\(described)")
         // Each cluster of the second day sits nearest (z-scores) to the first day's cluster of the same id.
         func profile(_ asOf: String) -> [Int: [Double]] {
             Dictionary(uniqueKeysWithValues: table.filter { $0[0] == asOf }.map { row in
