@@ -200,8 +200,13 @@ public struct KMeans: Sendable {
         let inertias = Pointer(partialInertia.baseAddress)
         let changes = Pointer(partialChanges.baseAddress)
         let labelPointer = Pointer(labels.base.baseAddress)
+        // Centroids transposed (column-major, d × k): per column, the k centroids' coordinates are
+        // adjacent, so the distances of one row to all centroids accumulate in a vectorisable
+        // loop over clusters. Each distance still adds its columns in column order.
+        var transposed = [Double](repeating: 0, count: width)
+        for cluster in 0..<k { for column in 0..<d { transposed[column * k + cluster] = centroids[cluster * d + column] } }
         matrix.values.withUnsafeBufferPointer { values in
-            centroids.withUnsafeBufferPointer { centres in
+            transposed.withUnsafeBufferPointer { centres in
                 let values = Pointer(UnsafeMutablePointer(mutating: values.baseAddress))
                 let centres = Pointer(UnsafeMutablePointer(mutating: centres.baseAddress))
                 forEachChunk(chunks) { chunk in
@@ -209,35 +214,39 @@ public struct KMeans: Sendable {
                           let chunkSums = sums.base.map({ $0 + chunk * width }),
                           let chunkCounts = counts.base.map({ $0 + chunk * k })
                     else { return }
-                    var inertia = 0.0
-                    var changed = 0
-                    for row in chunks[chunk] {
-                        let point = x + row * d
-                        var best = 0
-                        var bestDistance = Double.infinity
-                        for cluster in 0..<k {
-                            let centre = c + cluster * d
-                            var distance = 0.0
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { distances in
+                        guard let distance = distances.baseAddress else { return }
+                        var inertia = 0.0
+                        var changed = 0
+                        for row in chunks[chunk] {
+                            let point = x + row * d
+                            for cluster in 0..<k { distance[cluster] = 0 }
                             for column in 0..<d {
-                                let delta = point[column] - centre[column]
-                                distance += delta * delta
+                                let value = point[column]
+                                let centre = c + column * k
+                                for cluster in 0..<k {
+                                    let delta = value - centre[cluster]
+                                    distance[cluster] += delta * delta
+                                }
                             }
-                            if distance < bestDistance {
-                                bestDistance = distance
+                            var best = 0
+                            var bestDistance = distance[0]
+                            for cluster in 1..<max(k, 1) where distance[cluster] < bestDistance {
+                                bestDistance = distance[cluster]
                                 best = cluster
                             }
+                            if label[row] != Int32(truncatingIfNeeded: best) {
+                                changed += 1
+                                label[row] = Int32(truncatingIfNeeded: best)
+                            }
+                            inertia += bestDistance
+                            chunkCounts[best] += 1
+                            let target = chunkSums + best * d
+                            for column in 0..<d { target[column] += point[column] }
                         }
-                        if label[row] != Int32(truncatingIfNeeded: best) {
-                            changed += 1
-                            label[row] = Int32(truncatingIfNeeded: best)
-                        }
-                        inertia += bestDistance
-                        chunkCounts[best] += 1
-                        let target = chunkSums + best * d
-                        for column in 0..<d { target[column] += point[column] }
+                        inertias.base?[chunk] = inertia
+                        changes.base?[chunk] = changed
                     }
-                    inertias.base?[chunk] = inertia
-                    changes.base?[chunk] = changed
                 }
             }
         }
