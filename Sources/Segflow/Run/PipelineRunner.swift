@@ -47,6 +47,8 @@ public struct PipelineRunner {
         public var quarantine: [QuarantineLog]
         public var stageSeconds: [String: Double]
         public var publish: PublishReport
+        /// The published clusters of the clusters segmentations (`cluster_profiles` rows).
+        public var clusterProfiles: [ClusterProfileRecord] = []
     }
 
     public let database: PostgresConfiguration

@@ -234,6 +234,7 @@ struct SnapshotJob {
             ])
         }
 
+        let clusterProfiles = ClusterProfileRecord.records(from: assignment.clusters)
         let publishStart = Date()
         let report: PublishReport
         do {
@@ -244,7 +245,7 @@ struct SnapshotJob {
                     asOf: asOf, runID: runID, configHash: pipeline.configHash, features: snapshot.features,
                     segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
                     memberships: assignment.memberships, quarantine: records, upcoming: upcoming,
-                    clusterProfiles: ClusterProfileRecord.records(from: assignment.clusters)
+                    clusterProfiles: clusterProfiles
                 ))
             }
         } catch {
@@ -257,7 +258,8 @@ struct SnapshotJob {
             sizes = zip(primary.segments, primary.sizes).map { ($0.key, $0.name, $1) }
         }
         return PipelineRunner.Report(runID: runID, asOf: asOf, customers: snapshot.features.count, primarySegmentSizes: sizes,
-                                     quarantine: quarantine, stageSeconds: seconds, publish: report)
+                                     quarantine: quarantine, stageSeconds: seconds, publish: report,
+                                     clusterProfiles: clusterProfiles)
     }
 
     /// Progress across attempts (a retry keeps what earlier attempts published).

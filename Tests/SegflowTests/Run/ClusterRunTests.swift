@@ -3,6 +3,7 @@ import PostgresClient
 import SegflowTestSupport
 import Testing
 @testable import Segflow
+@testable import SegflowCLI
 
 /// The default pipeline's clusters segmentation, run against a real PostgreSQL: profiles and
 /// memberships published with the snapshot, and ids that stay put from one day to the next.
@@ -12,7 +13,7 @@ import Testing
     @Test func aRunPublishesClusterProfilesAndMemberships() throws {
         let store = try RunTestStore.make("clusters_run", customers: 1_500, seed: 3)
         let pipeline = try RunTestStore.pipeline()
-        _ = try store.runner(pipeline).run(asOf: day("2026-06-30"))
+        let report = try store.runner(pipeline).run(asOf: day("2026-06-30"))
 
         let profiles = try store.rows("""
             select cluster_id::text, segment_key, name, size::text, k::text, clustered::text, warm_start::text,
@@ -53,6 +54,12 @@ import Testing
             """)
         #expect(weighted.count == 6)
         for row in weighted { #expect(abs(Double(row[1] ?? "") ?? 1) < 1e-9, "\(row)") }
+        // run's summary lists them, largest first.
+        let summary = RunSummary(report: report).text.split(separator: "\n").map(String.init)
+        let heading = try #require(summary.firstIndex { $0.hasPrefix("  clusters behaviour_clusters: k \(k) of \(buyers) customers, silhouette ") })
+        #expect(summary[heading].hasSuffix(", fresh start:"))
+        #expect(summary.count == heading + 1 + k)
+        #expect(summary[heading + 1].hasPrefix("     1 \(profiles[0][2] ?? "")"))
         // The BI view reads them in long form.
         #expect(try store.count("select count(*) from segflow_bi.fct_cluster_features") == 6 * k)
 
