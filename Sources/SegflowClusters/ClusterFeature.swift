@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one feature enters the clustering.
 public struct ClusterFeature: Sendable, Hashable {
     /// Applied to each value before anything else.
@@ -34,5 +36,3 @@ public struct ClusterFeature: Sendable, Hashable {
         }
     }
 }
-
-import Foundation
