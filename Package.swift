@@ -65,16 +65,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // k-means clusters on a feature matrix (k-means++, Lloyd on Parallel, silhouette, matching).
+        .target(name: "SegflowClusters", dependencies: ["SegflowEngine"]),
         // The rule language and segment assignment.
         .target(
             name: "SegflowRules",
-            dependencies: ["SegflowEngine", "PostgresClient"]
+            dependencies: ["SegflowEngine", "SegflowClusters", "PostgresClient"]
         ),
         // The pipeline file: reader, validated configuration, config hash.
         .target(
             name: "SegflowPipelineFile",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "SegflowSQL", "SegflowModels",
+                "SegflowEngine", "SegflowRules", "SegflowClusters", "SegflowSQL", "SegflowModels",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -82,7 +84,7 @@ let package = Package(
         .target(
             name: "SegflowPublish",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "PostgresClient", "SegflowSQL",
+                "SegflowEngine", "SegflowRules", "SegflowClusters", "PostgresClient", "SegflowSQL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,7 +92,8 @@ let package = Package(
         .target(
             name: "Segflow",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowModels", "PostgresClient",
+                "SegflowEngine", "SegflowRules", "SegflowClusters", "SegflowPipelineFile", "SegflowPublish", "SegflowModels",
+                "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
@@ -144,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "segflow-bench",
             dependencies: [
-                "Segflow", "SegflowGenerator", "SegflowModels", "PostgresClient", "LocalPostgres",
+                "Segflow", "SegflowGenerator", "SegflowModels", "SegflowClusters", "PostgresClient", "LocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,6 +170,7 @@ let package = Package(
             dependencies: ["SegflowModels", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "SegflowClustersTests", dependencies: ["SegflowClusters"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "SegflowTestSupport"]),
         .testTarget(
             name: "PrometheusExportTests",
@@ -175,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "SegflowTests",
             dependencies: [
-                "Segflow", "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator",
+                "Segflow", "SegflowEngine", "SegflowRules", "SegflowClusters", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator",
                 "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

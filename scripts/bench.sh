@@ -5,6 +5,8 @@
 # BENCH_CUSTOMERS (comma-separated, k/M suffixes: 100k,300k,1M) and BENCH_ROUNDS size pipeline,
 # BENCH_BACKFILL_CUSTOMERS and BENCH_BACKFILL_SNAPSHOTS size backfill, BENCH_MODELS_CUSTOMERS and
 # BENCH_MODELS_ROUNDS size models (SegflowModels vs lifetimes 0.11.3 in a pinned venv, docs/models.md);
+# BENCH_KMEANS_ROWS and BENCH_KMEANS_ROUNDS size kmeans (SegflowClusters vs scikit-learn 1.3.2 in a
+# pinned venv, scripts/kmeans-venv.sh);
 # BENCH_ONLY=baseline BENCH_BASELINE=<rev> times `segflow run` of <rev> and HEAD side by side
 # (scripts/compare-speed.sh; SPEED_CUSTOMERS, default 1M).
 # (The Makefile's CUSTOMERS is the demo's size and is not used here.)
@@ -20,7 +22,9 @@ BACKFILL_CUSTOMERS=${BENCH_BACKFILL_CUSTOMERS:-100k,1M}
 BACKFILL_SNAPSHOTS=${BENCH_BACKFILL_SNAPSHOTS:-12}
 MODELS_CUSTOMERS=${BENCH_MODELS_CUSTOMERS:-1M}
 MODELS_ROUNDS=${BENCH_MODELS_ROUNDS:-3}
-ONLY=${BENCH_ONLY:-copy pipeline backfill models}
+KMEANS_ROWS=${BENCH_KMEANS_ROWS:-1M}
+KMEANS_ROUNDS=${BENCH_KMEANS_ROUNDS:-3}
+ONLY=${BENCH_ONLY:-copy pipeline backfill models kmeans}
 # BENCH_ONLY=none measures nothing and only rewrites BENCHMARKS.md from bench/sections/.
 [[ $ONLY != none ]] || ONLY=
 
@@ -52,6 +56,7 @@ for name in $ONLY; do
             SWIFT="$SWIFT" bash scripts/compare-speed.sh "$BENCH_BASELINE" | tee "$out" ;;
         models) "$bench" models --customers "$MODELS_CUSTOMERS" --rounds "$MODELS_ROUNDS" \
             --segflow "$SCRATCH/release/segflow" | tee "$out" ;;
+        kmeans) "$bench" kmeans --rows "$KMEANS_ROWS" --rounds "$KMEANS_ROUNDS" | tee "$out" ;;
         *) echo "unknown benchmark $name" >&2; rm -f "$out"; exit 2 ;;
     esac
     { echo "<!-- section: $name -->"; echo "_${stamp}_"; echo; cat "$out"; } > "$sections/$name.md"
@@ -67,7 +72,7 @@ done
     echo "bulk work (fsync off, wal_level minimal); ratios, not absolute times, are the claim."
     # The benchmarks' sections in this order, then hand-written ones (one-off measurements
     # such as before/after checks, bench/sections/<name>.md), which make bench never rewrites.
-    standard=(copy pipeline backfill models baseline)
+    standard=(copy pipeline backfill models kmeans baseline)
     for name in "${standard[@]}"; do
         if [[ -f "$sections/$name.md" ]]; then
             echo

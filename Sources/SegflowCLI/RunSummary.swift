@@ -25,6 +25,25 @@ struct RunSummary {
                 lines.append("    \(segment.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(segment.members).leftPadded(9)) \(share)")
             }
         }
+        var segmentations: [String] = []
+        for profile in report.clusterProfiles where !segmentations.contains(profile.segmentationKey) {
+            segmentations.append(profile.segmentationKey)
+        }
+        for key in segmentations {
+            let clusters = report.clusterProfiles.filter { $0.segmentationKey == key }
+            guard let fit = clusters.first else { continue }
+            var line = "  clusters \(key): k \(fit.k) of \(fit.clustered) customers"
+            line += fit.silhouette.map { ", silhouette \(String(format: "%.2f", $0))" } ?? ""
+            line += fit.warmStart ? ", from the previous snapshot" : ", fresh start"
+            if let largest = clusters.filter({ $0.drift != nil }).max(by: { ($0.drift ?? 0) < ($1.drift ?? 0) }), let drift = largest.drift {
+                line += ", largest drift \(String(format: "%.2f", drift)) (cluster \(largest.clusterID))"
+            }
+            lines.append(line + ":")
+            for cluster in clusters {
+                let share = String(format: "%5.1f%%", 100 * cluster.share)
+                lines.append("    \(String(cluster.clusterID).leftPadded(2)) \(cluster.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(String(cluster.size).leftPadded(9)) \(share)")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -73,6 +73,12 @@ extension PipelineConfiguration {
                 add("\(prefix).description_template", family.descriptionTemplate ?? "")
                 add("\(prefix).rule", family.rule?.description ?? "")
                 add("\(prefix).actions", family.actions.map(Self.quote).joined(separator: ","))
+            case .clusters(let clusters):
+                for (name, value) in clusters.canonicalSettings { add("\(prefix).clusters.\(name)", value) }
+                for (position, feature) in clusters.settings.features.enumerated() {
+                    add("\(prefix).clusters.features[\(position)].high", feature.highLabel)
+                    add("\(prefix).clusters.features[\(position)].low", feature.lowLabel)
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"

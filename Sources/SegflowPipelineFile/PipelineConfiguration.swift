@@ -69,4 +69,11 @@ public struct PipelineConfiguration: Sendable, Hashable {
 
     /// Text features read by rules or expanded as families (they get a dictionary).
     public var textFeatures: Set<FeatureKey> { segmentations.textFeatures }
+
+    /// The clusters configuration hash of each clusters segmentation, by key.
+    public var clusterConfigHashes: [String: String] {
+        segmentations.reduce(into: [:]) { hashes, segmentation in
+            if case .clusters(let clusters) = segmentation.kind { hashes[segmentation.key] = clusters.configHash }
+        }
+    }
 }

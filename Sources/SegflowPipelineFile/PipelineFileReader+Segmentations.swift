@@ -5,7 +5,7 @@ import Yams
 extension PipelineFileReader {
     private static let segmentationKeys = [
         "key", "name", "description", "primary", "exclusive", "segments",
-        "family", "name_template", "description_template", "actions", "rule",
+        "family", "name_template", "description_template", "actions", "rule", "clusters",
     ]
     private static let familyOnlyKeys = ["name_template", "description_template", "actions", "rule"]
     private static let segmentKeys = ["key", "name", "description", "rule", "actions"]
@@ -47,33 +47,55 @@ extension PipelineFileReader {
             }
 
             var kind: SegmentationDefinition.Kind?
-            switch (fields["segments"], fields["family"]) {
-            case (.some, .some):
-                issue("\(label) has both 'segments' and 'family'; give one", at: item)
-            case (nil, nil):
-                issue("\(label) needs 'segments' (a list) or 'family' (a text feature)", at: item)
-            case (.some(let segments), nil):
+            let given = ["segments", "family", "clusters"].filter { fields[$0] != nil }
+            if given.count > 1 {
+                issue("\(label) has \(given.count == 2 ? "both " : "")\(given.map { "'\($0)'" }.joined(separator: " and ")); give one",
+                      at: item)
+            } else if let clusters = fields["clusters"] {
                 for extra in Self.familyOnlyKeys {
                     if let entry = fields[extra] {
-                        issue("'\(extra)' belongs to family segmentations; segments carry their own", at: entry.key)
+                        issue("'\(extra)' belongs to family segmentations; a clusters segmentation takes its 'rule' "
+                            + "inside 'clusters'", at: entry.key)
                     }
                 }
-                let isExclusive = exclusive ?? true
-                let definitions = readSegments(segments.value, label: label, exclusive: isExclusive,
-                                               keys: &segmentKeys)
-                if primary, !isExclusive {
-                    issue("the primary segmentation must be exclusive (one lifecycle segment per customer)",
-                          at: fields["exclusive"]?.value ?? item)
-                }
-                kind = definitions.map { .segments($0) }
-            case (nil, .some(let family)):
                 if primary {
-                    issue("the primary segmentation must list segments with rules, not be a family", at: family.key)
+                    issue("the primary segmentation must list segments with rules, not be clusters "
+                        + "(clusters move as the data moves; the lifecycle must not)", at: fields["primary"]?.key ?? item)
                 }
                 if let exclusive = fields["exclusive"], exclusive.value.scalar?.string == "false" {
-                    issue("a family gives each customer one value: it cannot be non-exclusive", at: exclusive.value)
+                    issue("clusters give each customer one cluster: they cannot be non-exclusive", at: exclusive.value)
                 }
-                kind = readFamily(family.value, fields: fields, label: label).map { .family($0) }
+                kind = readClusters(clusters.value, label: label).map { .clusters($0) }
+            } else {
+                switch (fields["segments"], fields["family"]) {
+                case (.some, .some):
+                    issue("\(label) has both 'segments' and 'family'; give one", at: item)
+                case (nil, nil):
+                    issue("\(label) needs 'segments' (a list), 'family' (a text feature) or 'clusters' (k-means settings)",
+                          at: item)
+                case (.some(let segments), nil):
+                    for extra in Self.familyOnlyKeys {
+                        if let entry = fields[extra] {
+                            issue("'\(extra)' belongs to family segmentations; segments carry their own", at: entry.key)
+                        }
+                    }
+                    let isExclusive = exclusive ?? true
+                    let definitions = readSegments(segments.value, label: label, exclusive: isExclusive,
+                                                   keys: &segmentKeys)
+                    if primary, !isExclusive {
+                        issue("the primary segmentation must be exclusive (one lifecycle segment per customer)",
+                              at: fields["exclusive"]?.value ?? item)
+                    }
+                    kind = definitions.map { .segments($0) }
+                case (nil, .some(let family)):
+                    if primary {
+                        issue("the primary segmentation must list segments with rules, not be a family", at: family.key)
+                    }
+                    if let exclusive = fields["exclusive"], exclusive.value.scalar?.string == "false" {
+                        issue("a family gives each customer one value: it cannot be non-exclusive", at: exclusive.value)
+                    }
+                    kind = readFamily(family.value, fields: fields, label: label).map { .family($0) }
+                }
             }
             guard let key, let name, let kind else { continue }
             result.append(SegmentationDefinition(

@@ -129,6 +129,8 @@ public struct RunTestStore: Sendable {
                    standard_errors, log_likelihood, customers, distinct_rows, iterations, evaluations, penalizer), E'\\n'
                    order by as_of, model), '')) from segflow.model_fits
             union all
+            select 'cluster_profiles', md5(coalesce(string_agg(p::text, E'\\n' order by p::text), '')) from segflow.cluster_profiles p
+            union all
             select 'quarantine', md5(coalesce(string_agg(concat_ws('|', as_of, source, source_key, reason, action, raw), E'\\n'
                    order by concat_ws('|', as_of, source, source_key, reason, action, raw)), '')) from segflow.quarantine
             order by 1

@@ -53,6 +53,8 @@ public struct PipelineRunner {
         public var publish: PublishReport
         /// The models fitted on the snapshot (`model_fits`); empty when the models are off.
         public var modelFits: [ModelFitRecord] = []
+        /// The published clusters of the clusters segmentations (`cluster_profiles` rows).
+        public var clusterProfiles: [ClusterProfileRecord] = []
     }
 
     public let database: PostgresConfiguration

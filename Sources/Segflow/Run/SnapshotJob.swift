@@ -221,14 +221,26 @@ struct SnapshotJob {
         seconds["models"] = models.seconds
 
         let segmentStart = Date()
+        // Clusters start from the last snapshot's centroids when their configuration is unchanged.
+        let previousClusters = try SnapshotPublisher.previousClusters(
+            connection: control, schema: schema, asOf: asOf, configHashes: pipeline.clusterConfigHashes)
         let assignment = SegmentAssigner(configuration: pipeline, workerCount: runner.options.workers)
-            .assign(columns: features, asOf: Int(asOf.daysSince1970))
+            .assign(columns: features, asOf: Int(asOf.daysSince1970), previousClusters: previousClusters)
         seconds["segment"] = Date().timeIntervalSince(segmentStart)
         logger.info("segmented", metadata: [
             "stage": "segment", "memberships": "\(assignment.membershipCount)",
             "seconds": "\(String(format: "%.2f", seconds["segment"] ?? 0))",
         ])
+        for clusters in assignment.clusters {
+            logger.info("clustered", metadata: [
+                "stage": "segment", "segmentation": "\(clusters.segmentationKey)", "k": "\(clusters.fit.k)",
+                "clustered": "\(clusters.fit.clustered)", "iterations": "\(clusters.fit.iterations)",
+                "converged": "\(clusters.fit.converged)", "warm_start": "\(clusters.fit.warmStart)",
+                "silhouette": "\(clusters.fit.silhouette.map { String(format: "%.3f", $0) } ?? "none")",
+            ])
+        }
 
+        let clusterProfiles = ClusterProfileRecord.records(from: assignment.clusters)
         let publishStart = Date()
         let report: PublishReport
         do {
@@ -238,7 +250,8 @@ struct SnapshotJob {
                 return try publisher.publish(OutputSnapshot(
                     asOf: asOf, runID: runID, configHash: pipeline.configHash, features: features,
                     segmentDefinitions: SegmentDefinitionRecord.records(from: assignment.segmentations),
-                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming, modelFits: models.fits
+                    memberships: assignment.memberships, quarantine: records, upcoming: upcoming, modelFits: models.fits,
+                    clusterProfiles: clusterProfiles
                 ))
             }
         } catch {
@@ -251,7 +264,8 @@ struct SnapshotJob {
             sizes = zip(primary.segments, primary.sizes).map { ($0.key, $0.name, $1) }
         }
         return PipelineRunner.Report(runID: runID, asOf: asOf, customers: features.count, primarySegmentSizes: sizes,
-                                     quarantine: quarantine, stageSeconds: seconds, publish: report, modelFits: models.fits)
+                                     quarantine: quarantine, stageSeconds: seconds, publish: report, modelFits: models.fits,
+                                     clusterProfiles: clusterProfiles)
     }
 
     /// Progress across attempts (a retry keeps what earlier attempts published).

@@ -24,6 +24,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
     public var upcoming: Set<PostgresDate>
     /// The customer-base models fitted on this snapshot (`model_fits`); empty when the models are off.
     public var modelFits: [ModelFitRecord]
+    /// The rows of `cluster_profiles` (`ClusterProfileRecord.records(from: assignment.clusters)`).
+    public var clusterProfiles: [ClusterProfileRecord]
 
     public init(
         asOf: PostgresDate,
@@ -34,7 +36,8 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         memberships: Memberships,
         quarantine: [QuarantineRecord] = [],
         upcoming: Set<PostgresDate> = [],
-        modelFits: [ModelFitRecord] = []
+        modelFits: [ModelFitRecord] = [],
+        clusterProfiles: [ClusterProfileRecord] = []
     ) {
         self.asOf = asOf
         self.runID = runID
@@ -45,5 +48,6 @@ public struct OutputSnapshot<Memberships: Sequence> where Memberships.Element ==
         self.quarantine = quarantine
         self.upcoming = upcoming
         self.modelFits = modelFits
+        self.clusterProfiles = clusterProfiles
     }
 }

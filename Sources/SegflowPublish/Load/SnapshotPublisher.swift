@@ -15,7 +15,7 @@ import SegflowSQL
 /// 2. Stage: COPY features and memberships into new standalone tables shaped like a
 ///    partition, add their keys and indexes, analyze them. Readers are not blocked: they
 ///    cannot see these tables.
-/// 3. Replace the small per-as_of rows (segment definitions, quarantine, model fits).
+/// 3. Replace the small per-as_of rows (segment definitions, quarantine, model fits, cluster profiles).
 /// 4. Compute KPIs and transitions (`SnapshotComparisons`) from the snapshot in memory
 ///    and the previous snapshot's memberships; record the snapshot in `snapshots`; if it
 ///    was published out of order, compute the next snapshot's comparisons again, against
@@ -83,6 +83,7 @@ public final class SnapshotPublisher {
             try step.run("segment_definitions") { try replaceDefinitions(snapshot.segmentDefinitions, asOf: asOf) }
             try step.run("quarantine") { try replaceQuarantine(snapshot.quarantine, asOf: asOf, runID: snapshot.runID) }
             try step.run("model_fits") { try replaceModelFits(snapshot.modelFits, asOf: asOf, runID: snapshot.runID) }
+            try step.run("cluster_profiles") { try replaceClusterProfiles(snapshot.clusterProfiles, asOf: asOf) }
 
             try step.run("kpis") {
                 try compareAndWrite(

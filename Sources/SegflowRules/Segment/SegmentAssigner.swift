@@ -1,4 +1,5 @@
 import Foundation
+import SegflowClusters
 import SegflowEngine
 
 /// Assigns every customer of a snapshot to segments, following a validated pipeline's
@@ -26,18 +27,22 @@ public struct SegmentAssigner: Sendable {
         case firstMatch([CompiledRule])
         case everyMatch([CompiledRule])
         case family(codes: [Int32], filter: CompiledRule?)
+        /// Marks the rows to cluster with 0 (all rows without a filter); the clustering runs after.
+        case clusters(filter: CompiledRule?)
     }
 
     /// Assigns segments for the snapshot in `columns` as of `asOf` (days since 1970-01-01).
-    public func assign(columns: FeatureColumns, asOf: Int) -> SegmentAssignment {
+    /// `previousClusters`, by segmentation key: the warm start of clusters segmentations
+    /// (the last snapshot's clusters with the same clusters configuration).
+    public func assign(columns: FeatureColumns, asOf: Int, previousClusters: [String: PreviousClusters] = [:]) -> SegmentAssignment {
         let context = EvaluationContext(
             columns: columns, asOf: asOf, rules: segmentations.rules,
             textFeatures: segmentations.textFeatures, workerCount: workerCount)
-        return assign(context: context)
+        return assign(context: context, previousClusters: previousClusters)
     }
 
     /// Assigns segments with an already prepared context (statistics and dictionaries).
-    public func assign(context: EvaluationContext) -> SegmentAssignment {
+    public func assign(context: EvaluationContext, previousClusters: [String: PreviousClusters] = [:]) -> SegmentAssignment {
         let rowCount = context.columns.count
         let plans: [Plan] = segmentations.map { segmentation in
             switch segmentation.kind {
@@ -47,6 +52,8 @@ public struct SegmentAssigner: Sendable {
             case .family(let family):
                 return .family(codes: context.dictionary(family.feature).codes,
                                filter: family.rule.map { CompiledRule($0, context: context) })
+            case .clusters(let clusters):
+                return .clusters(filter: clusters.rule.map { CompiledRule($0, context: context) })
             }
         }
 
@@ -85,6 +92,7 @@ public struct SegmentAssigner: Sendable {
 
         let perRow = shared.map { Array($0.base) }
         var results: [SegmentationResult] = []
+        var clusterOutcomes: [ClusterOutcome] = []
         for (index, segmentation) in segmentations.enumerated() {
             switch segmentation.kind {
             case .segments(let segments):
@@ -101,10 +109,19 @@ public struct SegmentAssigner: Sendable {
             case .family(let family):
                 results.append(Self.resolveFamily(segmentation, family, codes: perRow[index],
                                                   values: context.dictionary(family.feature).values))
+            case .clusters(let clusters):
+                let fit = ClusterFit.fit(
+                    columns: clusters.features.map { context.columns.numbers($0) },
+                    eligible: perRow[index].map { $0 == 0 }, settings: clusters.settings,
+                    previous: previousClusters[segmentation.key], workers: workerCount)
+                let outcome = ClusterOutcome(segmentationKey: segmentation.key, configHash: clusters.configHash,
+                                             features: clusters.settings.features, fit: fit)
+                clusterOutcomes.append(outcome)
+                results.append(Self.resolveClusters(segmentation, clusters, outcome))
             }
         }
         return SegmentAssignment(customerIDs: context.columns.customerIDs, asOf: context.asOf,
-                                 statistics: context.statistics, segmentations: results)
+                                 statistics: context.statistics, segmentations: results, clusters: clusterOutcomes)
     }
 
     private static func run(_ plan: Plan, rows: Range<Int>, registers: RegisterFile, output: SharedBuffer<Int32>,
@@ -163,6 +180,13 @@ public struct SegmentAssigner: Sendable {
                     }
                 }
             }
+        case .clusters(let filter):
+            if let filter {
+                let result = filter.run(rows: rows, registers: registers)
+                for i in 0..<n where result[i] == 1 { output[first + i] = 0 }
+            } else {
+                for i in 0..<n { output[first + i] = 0 }
+            }
         case .family(let codes, let filter):
             codes.withUnsafeBufferPointer { codes in
                 if let filter {
@@ -173,6 +197,29 @@ public struct SegmentAssigner: Sendable {
                 }
             }
         }
+    }
+
+    /// One segment per cluster, in id order; the fit's labels index them already.
+    private static func resolveClusters(_ segmentation: SegmentationDefinition, _ clusters: ClusterDefinition,
+                                        _ outcome: ClusterOutcome) -> SegmentationResult {
+        let features = clusters.settings.features
+        let segments = zip(outcome.fit.profiles, outcome.segmentKeys).map { profile, key in
+            // The two most distinctive features, in numbers, for people reading the definitions.
+            let ranked = profile.zScores.indices.sorted {
+                abs(profile.zScores[$0]) != abs(profile.zScores[$1]) ? abs(profile.zScores[$0]) > abs(profile.zScores[$1]) : $0 < $1
+            }
+            let details = ranked.prefix(2).map { feature in
+                let mean = profile.means[feature].map { String(format: "%.4g", $0) } ?? "null"
+                return "\(features[feature].name) mean \(mean) (z \(String(format: "%+.2f", profile.zScores[feature])))"
+            }
+            return ResolvedSegment(
+                key: key, name: profile.name,
+                description: "Cluster \(profile.id) of \(outcome.fit.k), \(String(format: "%.1f", profile.share * 100))% of the clustered customers: "
+                    + details.joined(separator: ", ") + ".",
+                rule: clusters.rule?.source)
+        }
+        return SegmentationResult(key: segmentation.key, name: segmentation.name, isPrimary: false, isExclusive: true,
+                                  segments: segments, memberships: .exclusive(outcome.fit.labels))
     }
 
     /// Keeps the family values that have members (sorted, as in the dictionary) and

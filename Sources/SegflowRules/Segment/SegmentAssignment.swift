@@ -7,13 +7,16 @@ public struct SegmentAssignment: Sendable {
     public var statistics: PopulationStatistics
     /// In pipeline file order.
     public var segmentations: [SegmentationResult]
+    /// The fits of the clusters segmentations, in pipeline file order.
+    public var clusters: [ClusterOutcome]
 
     public init(customerIDs: [Int64], asOf: Int, statistics: PopulationStatistics,
-                segmentations: [SegmentationResult]) {
+                segmentations: [SegmentationResult], clusters: [ClusterOutcome] = []) {
         self.customerIDs = customerIDs
         self.asOf = asOf
         self.statistics = statistics
         self.segmentations = segmentations
+        self.clusters = clusters
     }
 
     /// `(customerID, segmentKey, segmentationKey, isPrimary)` rows for loading.

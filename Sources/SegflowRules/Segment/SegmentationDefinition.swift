@@ -7,6 +7,8 @@ public struct SegmentationDefinition: Sendable, Hashable {
         case segments([SegmentDefinition])
         /// One segment per value of a text feature.
         case family(FamilyDefinition)
+        /// k-means clusters over numeric features; never primary.
+        case clusters(ClusterDefinition)
     }
 
     public var key: String
@@ -34,6 +36,7 @@ public struct SegmentationDefinition: Sendable, Hashable {
         switch kind {
         case .segments(let segments): segments.map(\.rule)
         case .family(let family): family.rule.map { [$0] } ?? []
+        case .clusters(let clusters): clusters.rule.map { [$0] } ?? []
         }
     }
 }

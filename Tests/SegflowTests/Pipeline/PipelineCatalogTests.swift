@@ -14,7 +14,7 @@ import Testing
         #expect(configuration.segmentations.filter(\.isPrimary).map(\.key) == ["lifecycle"])
         #expect(configuration.segmentations.map(\.key)
             == ["lifecycle", "overlays", "product_line", "location", "preferred_channel", "abandoned_category", "rfm",
-                "chat_persona"])
+                "chat_persona", "behaviour_clusters"])
         #expect(configuration.qualityGates[.orders]?.maxStaleness?.seconds == 2 * 86_400)
         #expect(configuration.qualityGates[.orders]?.maxQuarantineRate == 0.02)
         #expect(configuration.cleaning.testAccounts.emailDomains == ["test.shop.example", "shop-staff.example"])
@@ -36,6 +36,9 @@ import Testing
             case .family(let family):
                 #expect(family.nameTemplate.contains("{value}"))
                 #expect(!family.actions.isEmpty)
+            case .clusters(let clusters):
+                #expect(!(segmentation.description ?? "").isEmpty, "\(segmentation.key)")
+                #expect(clusters.features.count >= 2, "\(segmentation.key)")
             }
         }
     }
