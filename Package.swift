@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "Segflow",
             dependencies: [
-                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "PostgresClient",
+                "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowModels", "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
@@ -176,7 +176,7 @@ let package = Package(
             name: "SegflowTests",
             dependencies: [
                 "Segflow", "SegflowEngine", "SegflowRules", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator",
-                "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
+                "SegflowModels", "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
