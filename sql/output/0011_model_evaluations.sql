@@ -27,6 +27,7 @@ create table model_evaluations (
     customers                int4 not null,
     holdout_buyers           int4 not null,
     actual_purchases         int8 not null,
+    model_unpredicted        int4 not null,
     model_purchases          float8,
     model_mae                float8,
     model_rmse               float8,
@@ -35,6 +36,7 @@ create table model_evaluations (
     baseline_rmse            float8,
     spend_customers          int4 not null,
     actual_mean_spend        float8,
+    model_spend_unpredicted  int4 not null,
     model_mean_spend         float8,
     model_spend_mae          float8,
     model_spend_rmse         float8,
@@ -70,6 +72,7 @@ comment on column model_evaluations.spend_parameters is 'Gamma-Gamma parameters 
 comment on column model_evaluations.customers is 'Customers of the calibration snapshot with at least one purchase on or before calibration_end: the population every purchase metric is over.';
 comment on column model_evaluations.holdout_buyers is 'Of customers, those with at least one purchase day in the holdout.';
 comment on column model_evaluations.actual_purchases is 'Sum over customers of their distinct purchase days in the holdout (btyd_frequency on holdout_end minus on calibration_end).';
+comment on column model_evaluations.model_unpredicted is 'Customers without a model prediction of their holdout purchases: all of them unless the purchase fit converged, else those where the model is undefined (docs/models.md). The model_* purchase metrics are null unless it is 0.';
 comment on column model_evaluations.model_purchases is 'Sum over customers of the model''s expected purchases in the holdout (conditional expectation over holdout_days); null unless the purchase fit converged.';
 comment on column model_evaluations.model_mae is 'Mean absolute error per customer of the model''s expected holdout purchases: sum(abs(predicted - actual)) / customers.';
 comment on column model_evaluations.model_rmse is 'Root mean squared error per customer of the model''s expected holdout purchases: sqrt(sum((predicted - actual)^2) / customers).';
@@ -78,6 +81,7 @@ comment on column model_evaluations.baseline_mae is 'Mean absolute error per cus
 comment on column model_evaluations.baseline_rmse is 'Root mean squared error per customer of the baseline (as model_rmse).';
 comment on column model_evaluations.spend_customers is 'Customers whose spend is compared: holdout buyers inside Gamma-Gamma''s domain (btyd_frequency = 0 or btyd_monetary_value > 0 on calibration_end).';
 comment on column model_evaluations.actual_mean_spend is 'Mean over spend_customers of their holdout spend per purchase day (holdout net revenue / holdout purchase days), base currency.';
+comment on column model_evaluations.model_spend_unpredicted is 'Of spend_customers, those without an expected average order value (no converged spend fit, or q <= 1: no finite mean). The model spend metrics are null unless it is 0.';
 comment on column model_evaluations.model_mean_spend is 'Mean over spend_customers of Gamma-Gamma''s expected average order value (per purchase day); null unless the spend fit converged.';
 comment on column model_evaluations.model_spend_mae is 'Mean absolute error of the expected average order value against the holdout spend per purchase day.';
 comment on column model_evaluations.model_spend_rmse is 'Root mean squared error of the expected average order value against the holdout spend per purchase day.';

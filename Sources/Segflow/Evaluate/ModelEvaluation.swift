@@ -62,7 +62,11 @@ public struct ModelEvaluation: Sendable, Codable {
         public var customers: Int
         public var actualTotal: Double
         public var actualMean: Double?
-        /// nil without a converged model or without customers.
+        /// Customers without a model prediction (all of them without a converged model; otherwise those
+        /// where the model is undefined, see docs/models.md, "Predictions").
+        public var unpredicted: Int
+        /// nil without a converged model, when `unpredicted` > 0 (the model is measured on the same
+        /// customers as the baseline or not at all) or without customers.
         public var model: Accuracy?
         /// nil without customers.
         public var baseline: Accuracy?
@@ -83,22 +87,22 @@ public struct ModelEvaluation: Sendable, Codable {
             var actuals: [Double] = []
             var models: [Double] = []
             var baselines: [Double] = []
-            var modelComplete = true
             for index in actual.indices where include[index] {
                 actuals.append(actual[index])
                 baselines.append(baseline[index])
-                if let prediction = model[index] { models.append(prediction) } else { modelComplete = false }
+                if let prediction = model[index] { models.append(prediction) }
             }
             customers = actuals.count
+            unpredicted = actuals.count - models.count
             let measuredBaseline = PredictionAccuracy(predicted: baselines, actual: actuals)
             actualTotal = measuredBaseline?.actualTotal ?? 0
             actualMean = measuredBaseline?.actualMean
             self.baseline = measuredBaseline.map(Accuracy.init)
-            self.model = modelComplete ? PredictionAccuracy(predicted: models, actual: actuals).map(Accuracy.init) : nil
+            self.model = unpredicted == 0 ? PredictionAccuracy(predicted: models, actual: actuals).map(Accuracy.init) : nil
         }
 
         enum CodingKeys: String, CodingKey {
-            case customers, actualTotal = "actual_total", actualMean = "actual_mean", model, baseline
+            case customers, actualTotal = "actual_total", actualMean = "actual_mean", unpredicted = "model_unpredicted", model, baseline
             case maeRatio = "mae_ratio", rmseRatio = "rmse_ratio"
         }
 
@@ -107,6 +111,7 @@ public struct ModelEvaluation: Sendable, Codable {
             customers = try container.decode(Int.self, forKey: .customers)
             actualTotal = try container.decode(Double.self, forKey: .actualTotal)
             actualMean = try container.decodeIfPresent(Double.self, forKey: .actualMean)
+            unpredicted = try container.decode(Int.self, forKey: .unpredicted)
             model = try container.decodeIfPresent(Accuracy.self, forKey: .model)
             baseline = try container.decodeIfPresent(Accuracy.self, forKey: .baseline)
         }
@@ -116,6 +121,7 @@ public struct ModelEvaluation: Sendable, Codable {
             try container.encode(customers, forKey: .customers)
             try container.encode(actualTotal, forKey: .actualTotal)
             try container.encodeIfPresent(actualMean, forKey: .actualMean)
+            try container.encode(unpredicted, forKey: .unpredicted)
             try container.encodeIfPresent(model, forKey: .model)
             try container.encodeIfPresent(baseline, forKey: .baseline)
             try container.encodeIfPresent(maeRatio, forKey: .maeRatio)

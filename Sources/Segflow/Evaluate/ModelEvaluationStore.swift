@@ -31,8 +31,8 @@ public struct ModelEvaluationStore {
                     purchase_fit_status, purchase_fit_reason, purchase_parameters, purchase_log_likelihood,
                     spend_fit_status, spend_fit_reason, spend_parameters,
                     customers, holdout_buyers, actual_purchases,
-                    model_purchases, model_mae, model_rmse, baseline_purchases, baseline_mae, baseline_rmse,
-                    spend_customers, actual_mean_spend, model_mean_spend, model_spend_mae, model_spend_rmse,
+                    model_unpredicted, model_purchases, model_mae, model_rmse, baseline_purchases, baseline_mae, baseline_rmse,
+                    spend_customers, actual_mean_spend, model_spend_unpredicted, model_mean_spend, model_spend_mae, model_spend_rmse,
                     baseline_mean_spend, baseline_spend_mae, baseline_spend_rmse, calibration, seconds
                 ) values (
                     \(evaluation.pipeline), \(evaluation.configHash), \(segflowVersion),
@@ -42,9 +42,9 @@ public struct ModelEvaluationStore {
                     \(evaluation.purchaseFit.logLikelihood),
                     \(evaluation.spendFit.status), \(evaluation.spendFit.reason), \(spendParameters)::jsonb,
                     \(evaluation.customers), \(evaluation.holdoutBuyers), \(Int64(purchase.actualTotal.rounded())),
-                    \(purchase.model?.predictedTotal), \(purchase.model?.meanAbsoluteError), \(purchase.model?.rootMeanSquaredError),
+                    \(purchase.unpredicted), \(purchase.model?.predictedTotal), \(purchase.model?.meanAbsoluteError), \(purchase.model?.rootMeanSquaredError),
                     \(purchase.baseline?.predictedTotal), \(purchase.baseline?.meanAbsoluteError), \(purchase.baseline?.rootMeanSquaredError),
-                    \(spend.customers), \(spend.actualMean), \(spend.model?.predictedMean), \(spend.model?.meanAbsoluteError),
+                    \(spend.customers), \(spend.actualMean), \(spend.unpredicted), \(spend.model?.predictedMean), \(spend.model?.meanAbsoluteError),
                     \(spend.model?.rootMeanSquaredError), \(spend.baseline?.predictedMean), \(spend.baseline?.meanAbsoluteError),
                     \(spend.baseline?.rootMeanSquaredError), \(calibration)::jsonb, \(evaluation.seconds)
                 )
