@@ -18,10 +18,10 @@ struct EvaluationTable {
             "holdout purchase days per customer, \(e.customers) customers with a purchase by \(e.calibrationEnd) "
                 + "(\(e.holdoutBuyers) bought again):",
         ]
-        lines += Self.comparison(e.purchases, decimals: 3)
+        lines += Self.comparison(e.purchases, decimals: 3, totals: true)
         lines.append("")
         lines.append("mean spend per holdout purchase day, \(e.spend.customers) holdout buyers:")
-        lines += Self.comparison(e.spend, decimals: 2)
+        lines += Self.comparison(e.spend, decimals: 2, totals: false)
         lines.append("")
         lines.append("calibration by purchase frequency by \(e.calibrationEnd) (btyd_frequency), mean holdout purchase days:")
         if e.calibration.isEmpty {
@@ -49,7 +49,8 @@ struct EvaluationTable {
         return line
     }
 
-    static func comparison(_ comparison: ModelEvaluation.Comparison, decimals: Int) -> [String] {
+    /// Model and baseline rows; `totals` adds the sums (meaningful for purchases, not for mean spend).
+    static func comparison(_ comparison: ModelEvaluation.Comparison, decimals: Int, totals: Bool) -> [String] {
         guard comparison.customers > 0 else { return ["  (no customers)"] }
         let actual = comparison.actualMean.map { number($0, decimals) } ?? "-"
         let rows = [("model", comparison.model), ("baseline", comparison.baseline)].map { name, accuracy in
@@ -58,8 +59,13 @@ struct EvaluationTable {
              accuracy.map { number($0.meanAbsoluteError, decimals) } ?? "-",
              accuracy.map { number($0.rootMeanSquaredError, decimals) } ?? "-"]
         }
-        var lines = StatusTable.table(header: ["", "PREDICTED TOTAL", "ACTUAL TOTAL", "PREDICTED MEAN", "ACTUAL MEAN", "MAE", "RMSE"],
-                                      rows: rows, rightAligned: [1, 2, 3, 4, 5, 6])
+        var header = ["", "PREDICTED TOTAL", "ACTUAL TOTAL", "PREDICTED MEAN", "ACTUAL MEAN", "MAE", "RMSE"]
+        var shown = rows
+        if !totals {
+            header.removeSubrange(1...2)
+            shown = rows.map { row in var row = row; row.removeSubrange(1...2); return row }
+        }
+        var lines = StatusTable.table(header: header, rows: shown, rightAligned: Set(1..<header.count))
         if comparison.unpredicted > 0 {
             lines.append("  model: no prediction for \(comparison.unpredicted) of \(comparison.customers) customers, so it is not measured")
         }

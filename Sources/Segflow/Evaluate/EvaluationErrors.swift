@@ -29,6 +29,6 @@ public struct ModelNotConvergedError: SegflowError {
     }
 
     public var description: String {
-        fits.map { "the \($0.model) fit is \($0.status)" + ($0.reason.map { ": \($0)" } ?? "") }.joined(separator: "; ")
+        fits.map { "the \($0.model) fit did not converge (status \($0.status))" + ($0.reason.map { ": \($0)" } ?? "") }.joined(separator: "; ")
     }
 }
