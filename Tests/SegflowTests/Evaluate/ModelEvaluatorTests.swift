@@ -209,6 +209,25 @@ import Testing
         #expect(try store.count("select count(*) from segflow.runs where command <> 'migrate'") == 0)
     }
 
+    /// The time unit changes α's unit, not the predictions (the likelihood is equivariant under the
+    /// scaling): weeks give the days' expectations up to the optimiser's tolerance.
+    @Test func weeksPredictLikeDays() throws {
+        let (store, days) = try Self.clean.get()
+        var pipeline = try Self.pipeline()
+        pipeline.models.timeUnit = .weeks
+        let weeks = try ModelEvaluator(database: store.configuration, pipeline: pipeline, options: .init(workers: 2, retryFor: 0),
+                                       logger: RunTestStore.quietLogger)
+            .evaluate(calibrationEnd: Self.calibrationEnd, holdoutEnd: Self.holdoutEnd)
+        #expect(weeks.evaluation.timeUnit == "weeks" && weeks.evaluation.purchaseFit.isConverged)
+        let alphaDays = try #require(days.evaluation.purchaseFit.parameters?["alpha"])
+        let alphaWeeks = try #require(weeks.evaluation.purchaseFit.parameters?["alpha"])
+        #expect(abs(alphaWeeks * 7 / alphaDays - 1) < 1e-4)
+        let inDays = try #require(days.evaluation.purchases.model).predictedTotal
+        let inWeeks = try #require(weeks.evaluation.purchases.model).predictedTotal
+        #expect(abs(inWeeks / inDays - 1) < 1e-4, "\(inWeeks) vs \(inDays)")
+        #expect(weeks.evaluation.purchases.baseline == days.evaluation.purchases.baseline)
+    }
+
     /// On a dirty store the actuals are the btyd features of two published snapshots (cleaning included).
     @Test func onADirtyStoreTheActualsAreThoseOfTwoPublishedSnapshots() throws {
         let store = try RunTestStore.make("evaluate_dirty", customers: 1_200, seed: 8, dirtyRate: 0.02)
