@@ -13,9 +13,10 @@ public struct ModelEvaluationStore {
         self.schema = schema
     }
 
-    /// Inserts `evaluation` and returns its `evaluation_id`. Holds the schema's migration lock shared
-    /// for the transaction, as publishers do, so the row never lands in a schema being migrated.
-    public func insert(_ evaluation: ModelEvaluation, segflowVersion: String) throws -> String {
+    /// Inserts `evaluation` as `evaluationID` and returns it. Holds the schema's migration lock shared
+    /// for the transaction, as publishers do, so the row never lands in a schema being migrated. The
+    /// id comes from the caller, so a retry after a commit whose answer was lost inserts nothing twice.
+    public func insert(_ evaluation: ModelEvaluation, evaluationID: String, segflowVersion: String) throws -> String {
         let purchase = evaluation.purchases
         let spend = evaluation.spend
         let calibration = try Self.json(evaluation.calibration)
@@ -24,9 +25,9 @@ public struct ModelEvaluationStore {
         return try connection.transaction {
             try connection.execute("select pg_advisory_xact_lock_shared(\(SchemaMigrator.lockKey(schema: schema)))")
             try SchemaMigrator.checkCompatible(connection: connection, schema: schema)
-            let result = try connection.execute("""
+            try connection.execute("""
                 insert into \(identifier: schema).model_evaluations (
-                    pipeline, config_hash, segflow_version, calibration_end, holdout_end, holdout_days,
+                    evaluation_id, pipeline, config_hash, segflow_version, calibration_end, holdout_end, holdout_days,
                     purchase_model, time_unit, penalizer,
                     purchase_fit_status, purchase_fit_reason, purchase_parameters, purchase_log_likelihood,
                     spend_fit_status, spend_fit_reason, spend_parameters,
@@ -35,7 +36,7 @@ public struct ModelEvaluationStore {
                     spend_customers, actual_mean_spend, model_spend_unpredicted, model_mean_spend, model_spend_mae, model_spend_rmse,
                     baseline_mean_spend, baseline_spend_mae, baseline_spend_rmse, calibration, seconds
                 ) values (
-                    \(evaluation.pipeline), \(evaluation.configHash), \(segflowVersion),
+                    \(evaluationID)::uuid, \(evaluation.pipeline), \(evaluation.configHash), \(segflowVersion),
                     \(evaluation.calibrationEnd)::date, \(evaluation.holdoutEnd)::date, \(evaluation.holdoutDays),
                     \(evaluation.purchaseFit.model), \(evaluation.timeUnit), \(evaluation.penalizer),
                     \(evaluation.purchaseFit.status), \(evaluation.purchaseFit.reason), \(purchaseParameters)::jsonb,
@@ -48,10 +49,9 @@ public struct ModelEvaluationStore {
                     \(spend.model?.rootMeanSquaredError), \(spend.baseline?.predictedMean), \(spend.baseline?.meanAbsoluteError),
                     \(spend.baseline?.rootMeanSquaredError), \(calibration)::jsonb, \(evaluation.seconds)
                 )
-                returning evaluation_id::text
+                on conflict (evaluation_id) do nothing
                 """)
-            guard let id = result[0][0].string else { throw EngineInvariantError("model_evaluations returned no evaluation_id") }
-            return id
+            return evaluationID
         }
     }
 

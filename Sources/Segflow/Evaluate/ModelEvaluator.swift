@@ -68,12 +68,13 @@ public struct ModelEvaluator {
             "purchase_fit": "\(evaluation.purchaseFit.status)", "spend_fit": "\(evaluation.spendFit.status)",
             "fit_seconds": "\(String(format: "%.2f", Date().timeIntervalSince(fitStarted)))",
         ])
+        let evaluationID = UUID().uuidString.lowercased()
         evaluation.evaluationID = try RetryPolicy(retryFor: options.retryFor).run(logger: logger) { _ in
             let connection = try PostgresConnection(database, logger: logger)
             defer { connection.close() }
             try connection.setLockTimeout(seconds: options.tableLockTimeout)
             return try ModelEvaluationStore(connection: connection, schema: schema)
-                .insert(evaluation, segflowVersion: SegflowVersion.current)
+                .insert(evaluation, evaluationID: evaluationID, segflowVersion: SegflowVersion.current)
         }
         return Outcome(evaluation: evaluation, observations: observations, predictions: predictions, fit: fit)
     }
