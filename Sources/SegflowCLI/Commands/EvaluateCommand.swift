@@ -16,7 +16,11 @@ struct EvaluateCommand: ParsableCommand {
             customer's past repeat-purchase rate). Prints a table (or --json) and stores one row in \
             <schema>.model_evaluations. Takes no pipeline lock.
 
-            \(RunExitCode.summary) A fit that did not converge is reported and stored, then exit 1.
+            Exit codes: \(RunExitCode.ok) ok; \(RunExitCode.usage) usage or configuration error (--calibration-end \
+            not before --holdout-end, checked before connecting); \(RunExitCode.temporary) temporary failure worth \
+            retrying (database unavailable after --retry-for, or a table lock within --table-lock-timeout); \
+            \(RunExitCode.terminated) / \(RunExitCode.interrupted) stopped by SIGTERM / SIGINT; \(RunExitCode.failure) \
+            anything else, including a fit that did not converge (reported and stored first).
             """
     )
 
