@@ -180,6 +180,7 @@ let package = Package(
             name: "SegflowTests",
             dependencies: [
                 "Segflow", "SegflowEngine", "SegflowRules", "SegflowClusters", "SegflowPipelineFile", "SegflowPublish", "SegflowGenerator",
+                "SegflowModels",
                 "SegflowCLI", "SegflowTestSupport", "PostgresClient", "LocalPostgres", "PrometheusExport",
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

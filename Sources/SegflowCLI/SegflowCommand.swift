@@ -12,6 +12,7 @@ public struct SegflowCommand: ParsableCommand {
         subcommands: [
             RunCommand.self,
             BackfillCommand.self,
+            EvaluateCommand.self,
             MigrateCommand.self,
             GrantBICommand.self,
             ValidateCommand.self,

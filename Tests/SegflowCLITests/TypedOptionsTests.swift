@@ -25,6 +25,10 @@ import Testing
             ["run", "--as-of", "2026-06-30", "--log-level", "loud"],
             ["run", "--as-of", "2026-06-30", "--retry-for", "-1"],
             ["migrate", "--retry-for", "-1"],
+            ["evaluate", "--calibration-end", "2026-06-30", "--holdout-end", "2026-06-30"],
+            ["evaluate", "--calibration-end", "2026-06-30", "--holdout-end", "2026-03-31"],
+            ["evaluate", "--calibration-end", "2026-03-31", "--holdout-end", "2026-02-30"],
+            ["evaluate", "--calibration-end", "2026-03-31", "--holdout-end", "2026-06-30", "--lock-timeout", "5"],
         ]
         for arguments in bad {
             #expect(throws: (any Error).self, "\(arguments)") { try SegflowCommand.parseAsRoot(arguments) }
@@ -39,6 +43,8 @@ import Testing
     @Test func retryForIsOneOptionForEveryCommand() throws {
         #expect(try RunCommand.parse(["--as-of", "2026-06-30", "--retry-for", "5"]).execution.runnerOptions.retryFor == 5)
         #expect(try MigrateCommand.parse(["--retry-for", "5"]).retry.retryFor == 5)
+        #expect(try EvaluateCommand.parse(["--calibration-end", "2026-03-31", "--holdout-end", "2026-06-30", "--retry-for", "5"])
+            .engine.runnerOptions().retryFor == 5)
         #expect(try GenerateCommand.parse(["--customers", "100", "--seed", "1", "--retry-for", "5"]).retry.retryFor == 5)
     }
 }

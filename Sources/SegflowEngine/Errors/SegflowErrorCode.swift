@@ -16,6 +16,7 @@ public struct SegflowErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidPipelineFile = Self("invalidPipelineFile", .usage)
     public static let invalidExpression = Self("invalidExpression", .usage)
     public static let invalidBackfillRange = Self("invalidBackfillRange", .usage)
+    public static let invalidEvaluationRange = Self("invalidEvaluationRange", .usage)
     public static let invalidGeneratorConfiguration = Self("invalidGeneratorConfiguration", .usage)
     public static let schemaTooNew = Self("schemaTooNew", .usage)
     public static let schemaOutdated = Self("schemaOutdated", .usage)
@@ -41,6 +42,8 @@ public struct SegflowErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidFeatureValue = Self("invalidFeatureValue", .failure)
     public static let invalidSnapshot = Self("invalidSnapshot", .failure)
     public static let unknownRun = Self("unknownRun", .failure)
+    /// `segflow evaluate`: a model fit did not converge (reported and stored first).
+    public static let modelNotConverged = Self("modelNotConverged", .failure)
     /// segflow broke one of its own invariants: a bug, never the user's input.
     public static let engineInvariant = Self("engineInvariant", .failure)
 }

@@ -282,7 +282,7 @@ import Yams
               and (obj_description(c.oid, 'pg_class') is null or (a.attnum is not null and col_description(c.oid, a.attnum) is null))
             """).rows.map { $0[0].string ?? "" }
         #expect(uncommented.isEmpty, "\(uncommented)")
-        #expect(try int(connection, "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow_bi' and c.relkind = 'v'") == 10)
+        #expect(try int(connection, "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'segflow_bi' and c.relkind = 'v'") == 11)
         // Every BI column says whether it may be summed across as_of (or is a dimension).
         let vague = try connection.texts("""
             select c.relname || '.' || a.attname from pg_class c

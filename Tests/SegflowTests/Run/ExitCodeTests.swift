@@ -25,6 +25,8 @@ import Testing
             (TransientFailureError(attempts: 2, seconds: 1, underlying: "connection refused"), 75),
             (PipelineValidationError(issues: []), 2),
             (BackfillPlanError(problem: "empty"), 2),
+            (InvalidEvaluationRangeError(calibrationEnd: day, holdoutEnd: day), 2),
+            (ModelNotConvergedError(fits: []), 1),
             (SchemaOutdatedError(schema: "segflow", schemaVersion: 0, requiredVersion: 3), 2),
             (ConnectionStringError(problem: "bad port"), 2),
             (GenerationError.invalidConfiguration("customers must be positive"), 2),
