@@ -16,7 +16,7 @@ public enum BIAccess {
     /// What the role may read in the output schema: the published snapshot tables and views.
     public static let publishedRelations = [
         "snapshots", "customer_features", "customer_segments", "segment_definitions",
-        "segment_kpis", "kpi_snapshots", "segment_transitions", "model_fits", "model_evaluations",
+        "segment_kpis", "kpi_snapshots", "segment_transitions", "model_fits", "model_evaluations", "cluster_profiles",
         "current_snapshot", "current_customer_features", "current_customer_segments",
         "current_segment_kpis", "current_kpi_snapshot",
     ]
