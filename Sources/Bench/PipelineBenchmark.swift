@@ -110,7 +110,7 @@ struct SegflowRun {
     var cpuSeconds: Double
     /// CPU seconds of the cluster's processes meanwhile.
     var serverCPU = 0.0
-    /// From the run ledger: extract_clean_join, features, segment, load.
+    /// From the run ledger: extract_clean_join, features, models, segment, load.
     var stages: [String: Double]
     /// The engine's extract phases (1, 2, 3) from its `extracted` log lines.
     var phases: [Double]

@@ -126,15 +126,16 @@ struct PipelineReport {
         // Where the time goes.
         out.append("Where `segflow run` spends its time (median of the \(headline)-worker runs) next to psql reading the same statements in the same phases:")
         out.append("")
-        out.append("| customers | phase 1: products, fx, customers (s) | psql phase 1 (s) | phase 2: orders, session keys, later orders (s) | psql phase 2 (s) | phase 3: items, sessions, chats (s) | psql phase 3 (s) | features (s) | segment (s) | load / publish (s) | rest: start, checks, ledger (s) |")
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        out.append("| customers | phase 1: products, fx, customers (s) | psql phase 1 (s) | phase 2: orders, session keys, later orders (s) | psql phase 2 (s) | phase 3: items, sessions, chats (s) | psql phase 3 (s) | features (s) | models (s) | models ÷ run | segment (s) | load / publish (s) | rest: start, checks, ledger (s) |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for result in results {
             let runs = result.segflowRuns(workers: headline)
             func stage(_ key: String) -> Double { Self.median(runs.compactMap { $0.stages[key] }) }
             func phase(_ index: Int) -> Double { Self.median(runs.compactMap { $0.phases.count > index ? $0.phases[index] : nil }) }
             func psql(_ index: Int) -> Double { Self.median(result.copyEngine.compactMap { $0.phases.count > index ? $0.phases[index] : nil }) }
-            let staged = ["extract_clean_join", "features", "segment", "load"].map(stage).reduce(0, +)
-            out.append("| \(Self.size(result.customers)) | \(Self.seconds(phase(0))) | \(Self.seconds(psql(0))) | \(Self.seconds(phase(1))) | \(Self.seconds(psql(1))) | \(Self.seconds(phase(2))) | \(Self.seconds(psql(2))) | \(Self.seconds(stage("features"))) | \(Self.seconds(stage("segment"))) | \(Self.seconds(stage("load"))) | \(Self.seconds(segflowSeconds(result, headline) - staged)) |")
+            let staged = ["extract_clean_join", "features", "models", "segment", "load"].map(stage).reduce(0, +)
+            let share = B.format(100 * stage("models") / segflowSeconds(result, headline), 1) + " %"
+            out.append("| \(Self.size(result.customers)) | \(Self.seconds(phase(0))) | \(Self.seconds(psql(0))) | \(Self.seconds(phase(1))) | \(Self.seconds(psql(1))) | \(Self.seconds(phase(2))) | \(Self.seconds(psql(2))) | \(Self.seconds(stage("features"))) | \(Self.seconds(stage("models"))) | \(share) | \(Self.seconds(stage("segment"))) | \(Self.seconds(stage("load"))) | \(Self.seconds(segflowSeconds(result, headline) - staged)) |")
         }
         out.append("")
 
@@ -160,7 +161,8 @@ struct PipelineReport {
         }
 
         // Publish steps.
-        let steps = ["lock", "customer_features", "customer_segments", "validate", "segment_definitions", "quarantine", "kpis", "swap"]
+        let steps = ["lock", "customer_features", "customer_segments", "validate", "segment_definitions", "quarantine", "model_fits",
+                     "cluster_profiles", "kpis", "swap"]
         out.append("Publish steps of `segflow run` (median s; one transaction on one connection):")
         out.append("")
         out.append("| customers | " + steps.joined(separator: " | ") + " | all |")
