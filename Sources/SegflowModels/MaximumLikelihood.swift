@@ -86,19 +86,7 @@ enum MaximumLikelihood {
     /// Inverse of a symmetric positive-definite matrix by Cholesky; nil if it is not positive definite.
     static func invert(_ matrix: [[Double]]) -> [[Double]]? {
         let n = matrix.count
-        var lower = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n {
-            for j in 0...i {
-                var sum = matrix[i][j]
-                for k in 0..<j { sum -= lower[i][k] * lower[j][k] }
-                if i == j {
-                    guard sum > 0, sum.isFinite else { return nil }
-                    lower[i][i] = sqrt(sum)
-                } else {
-                    lower[i][j] = sum / lower[j][j]
-                }
-            }
-        }
+        guard let lower = Minimizer.cholesky(matrix) else { return nil }
         // Solve L Lᵀ X = I column by column.
         var inverse = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for column in 0..<n {
