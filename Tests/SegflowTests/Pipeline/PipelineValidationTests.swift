@@ -243,7 +243,7 @@ import Testing
 
         models:
           enabled: maybe
-          purchase: pareto_nbd
+          purchase: weibull
           time_unit: months
           penalizer: -1
           learning_rate: 0.1
@@ -255,7 +255,7 @@ import Testing
         """
         #expect(issues(yaml) == [
             "pipelines/x.yml:12:12: 'enabled' must be true or false",
-            "pipelines/x.yml:13:13: unknown purchase model 'pareto_nbd' (one of bg_nbd, mbg_nbd)",
+            "pipelines/x.yml:13:13: unknown purchase model 'weibull' (one of bg_nbd, mbg_nbd, pareto_nbd)",
             "pipelines/x.yml:14:14: time_unit 'months' must be days or weeks",
             "pipelines/x.yml:15:14: penalizer must be a non-negative number (0: no penalty)",
             "pipelines/x.yml:16:3: unknown key 'learning_rate' in models",
@@ -266,7 +266,7 @@ import Testing
         ])
         // A typo of a purchase model gets a suggestion.
         #expect(issues(Self.valid + "\nmodels: { purchase: bg_nb }") == [
-            "pipelines/x.yml:11:21: unknown purchase model 'bg_nb' (one of bg_nbd, mbg_nbd) (did you mean 'bg_nbd'?)",
+            "pipelines/x.yml:11:21: unknown purchase model 'bg_nb' (one of bg_nbd, mbg_nbd, pareto_nbd) (did you mean 'bg_nbd'?)",
         ])
     }
 
