@@ -96,6 +96,52 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["members.csv"])
     }
 
+    /// `email` comes from the row the cleaner keeps (the latest `updated_at`), normalised as it
+    /// normalises: a newer padded, upper-case address wins over the current one, an older row
+    /// loses, and an address that is not one is empty.
+    @Test func emailIsTheKeptSourceRowNormalised() throws {
+        let (store, segmentation, segment) = try Self.fixture.get()
+        let members = try store.rows("""
+            select customer_id::text from segflow.customer_segments
+            where as_of = '\(Self.latest)' and segmentation_key = '\(segmentation)' and segment_key = '\(segment)'
+            order by customer_id limit 3
+            """).compactMap { $0[0] }
+        try #require(members.count == 3)
+        let (newer, older, invalid) = (members[0], members[1], members[2])
+        let connection = try store.connect()
+        defer {
+            _ = try? connection.simpleQuery("delete from shop.customers where email in (' NEWER@Example.COM ', 'older@example.com', 'not-an-address')")
+            connection.close()
+        }
+        let latestUpdate = { (id: String) in "(select max(updated_at) from shop.customers where customer_id = \(id))" }
+        try connection.simpleQuery("""
+            insert into shop.customers (customer_id, email, created_at, updated_at)
+            select \(newer), ' NEWER@Example.COM ', '2020-01-01', \(latestUpdate(newer)) + interval '1 day';
+            insert into shop.customers (customer_id, email, created_at, updated_at)
+            select \(older), 'older@example.com', '2020-01-01', \(latestUpdate(older)) - interval '1 day';
+            insert into shop.customers (customer_id, email, created_at, updated_at)
+            select \(invalid), 'not-an-address', '2020-01-01', \(latestUpdate(invalid)) + interval '1 day'
+            """)
+        let outcome = try export(["--segment", "\(segmentation):\(segment)", "--columns", "email"])
+        #expect(outcome.status == 0, "\(outcome)")
+        let emails = Dictionary(Self.parseCSV(outcome.standardOutput).dropFirst().map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
+        let original = try store.rows("select lower(trim(email)) from shop.customers where customer_id = \(older) and email <> 'older@example.com'")
+        #expect(emails[newer] == "newer@example.com")
+        #expect(emails[older] == original.first?.first ?? nil)
+        #expect(emails[older] != "older@example.com")
+        #expect(emails[invalid] == "")
+        // Logs at the most verbose level carry no member data.
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let verbose = try export(["--segment", "\(segmentation):\(segment)", "--columns", "email", "--log-level", "trace",
+                                  "--out", directory.appendingPathComponent("e.csv").path])
+        #expect(verbose.status == 0, "\(verbose)")
+        #expect(verbose.standardError.contains("exporting segment") && verbose.standardError.contains("segment exported"), "\(verbose)")
+        for address in ["newer@example.com", original.first?.first.flatMap { $0 } ?? "older-original-missing"] {
+            #expect(!verbose.output.contains(address), "\(verbose)")
+        }
+    }
+
     @Test func jsonlOfTheLatestSnapshotOnStandardOutput() throws {
         let (store, segmentation, segment) = try Self.fixture.get()
         let outcome = try export(["--segment", "\(segmentation):\(segment)", "--format", "jsonl", "--columns", "rfm_score,aov,last_order_date"])
