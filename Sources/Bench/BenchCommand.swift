@@ -7,6 +7,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segflow-bench",
         abstract: "Side-by-side benchmarks of segflow against psql and the reference SQL.",
-        subcommands: [CopyBenchmark.self, PipelineBenchmark.self, BackfillBenchmark.self, ModelsBenchmark.self, KMeansBenchmark.self]
+        subcommands: [CopyBenchmark.self, PipelineBenchmark.self, BackfillBenchmark.self, ModelsBenchmark.self, KMeansBenchmark.self, ExportBenchmark.self]
     )
 }

@@ -97,7 +97,7 @@ extension PostgresConnection {
     /// Through the extended query protocol (`PQexecParams` without parameters), which the
     /// server runs as one statement: text that would end the COPY and start another (as a
     /// hostile source query could) is a syntax error instead of a second statement.
-    private func startCopy(_ sql: String, expecting mode: ExecStatusType, statement: String) throws -> OpaquePointer {
+    func startCopy(_ sql: String, expecting mode: ExecStatusType, statement: String) throws -> OpaquePointer {
         let handle = try liveHandle()
         guard let start = PQexecParams(handle, sql, 0, nil, nil, nil, nil, 0) else { throw connectionError(query: sql) }
         defer { PQclear(start) }

@@ -13,6 +13,7 @@ public struct SegflowCommand: ParsableCommand {
             RunCommand.self,
             BackfillCommand.self,
             EvaluateCommand.self,
+            ExportCommand.self,
             MigrateCommand.self,
             GrantBICommand.self,
             ValidateCommand.self,

@@ -19,3 +19,6 @@ extension BackfillPlan.Step: ExpressibleByArgument {}
 
 /// `trace` … `critical`.
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `csv` or `jsonl`.
+extension ExportFormat: ExpressibleByArgument {}

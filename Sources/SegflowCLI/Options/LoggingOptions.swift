@@ -8,7 +8,7 @@ struct LoggingOptions: ParsableArguments {
         case auto, text, json
     }
 
-    @Option(help: "Minimum log level (default: info; validate, status, demo: warning).")
+    @Option(help: "Minimum log level (default: info; validate, status, export, demo: warning).")
     var logLevel: Logger.Level?
 
     @Option(help: "Log format: text on a terminal, JSON lines otherwise (auto).")

@@ -20,6 +20,8 @@ public struct SegflowErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidGeneratorConfiguration = Self("invalidGeneratorConfiguration", .usage)
     public static let schemaTooNew = Self("schemaTooNew", .usage)
     public static let schemaOutdated = Self("schemaOutdated", .usage)
+    /// `segflow export`: an unknown segment or column, or an as_of that was never published.
+    public static let invalidExport = Self("invalidExport", .usage)
 
     // Data quality: a gate failed, nothing was published.
     public static let qualityGateFailed = Self("qualityGateFailed", .dataQuality)

@@ -18,7 +18,7 @@ public enum BIAccess {
         "snapshots", "customer_features", "customer_segments", "segment_definitions",
         "segment_kpis", "kpi_snapshots", "segment_transitions", "model_fits", "model_evaluations", "cluster_profiles",
         "current_snapshot", "current_customer_features", "current_customer_segments",
-        "current_segment_kpis", "current_kpi_snapshot",
+        "current_segment_kpis", "current_kpi_snapshot", "segment_membership_changes",
     ]
 
     /// Never granted, and revoked from the role if it had them.
