@@ -69,6 +69,7 @@ public final class SnapshotPublisher {
         var staged: StagedMemberships?
         try step.run("validate") {
             staged = try StagedMemberships(snapshot.memberships, customerIDs: snapshot.features.customerIDs, asOf: asOf)
+            staged?.markControl(snapshot.segmentDefinitions)
             return nil
         }
         guard let staged else { throw SnapshotValidationError(asOf: asOf, problem: "memberships were not read") }
@@ -219,19 +220,20 @@ public final class SnapshotPublisher {
         let memberships = staged.table
         let keys = staged.catalog.keys
         let rows = try connection.copyIn(
-            "copy \(table.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)"
+            "copy \(table.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary, is_control) from stdin with (format binary, freeze)"
         ) { stream in
             try EncodedChunkPipeline.run(
                 produce: { emit in
                     var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
                     for index in memberships.orderedBySegment(keys: keys) {
                         let key = keys[Int(memberships.segments[Int(index)])]
-                        encoder.beginRow(fieldCount: 5)
+                        encoder.beginRow(fieldCount: 6)
                         encoder.write(asOf)
                         encoder.write(memberships.customerIDs[Int(index)])
                         encoder.write(key.segmentationKey)
                         encoder.write(key.segmentKey)
                         encoder.write(memberships.isPrimary[Int(index)])
+                        encoder.write(memberships.isControl[Int(index)])
                         if encoder.byteCount >= 1 << 20 {
                             guard emit(encoder.buffer) else { return }
                             encoder.removeAll()
