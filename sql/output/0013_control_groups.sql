@@ -1,8 +1,9 @@
 -- Control groups (docs/semantics.md, "Control groups"): a segment's `control_share` holds out a
 -- stable, hashed share of its members so that a campaign's effect can be measured.
 --
--- customer_segments.is_control marks those members; segment_kpis reports treatment (members
--- not in control) and control side by side. Rows published before this migration had no
+-- segment_definitions.control_share records the share; customer_segments.is_control marks
+-- those members; segment_kpis reports treatment (members not in control) and control side
+-- by side. Rows published before this migration had no
 -- control groups: is_control false, control_members 0, control_* null, and treatment_* the
 -- segment's own ratios (filled below from the stored columns, which hold the same sums).
 --
@@ -12,6 +13,10 @@
 alter table customer_segments add column is_control bool not null default false;
 
 comment on column customer_segments.is_control is 'True when the member is in the segment''s control group (held out of campaigns): mix(seed XOR mix(customer_id + 0x9E3779B97F4A7C15)) >> 11 as a fraction of 2^53 is below the segment''s control_share (docs/semantics.md, "Control groups"). Stable across snapshots while the customer stays a member. Always false for segments without control_share.';
+
+alter table segment_definitions add column control_share float8 not null default 0;
+
+comment on column segment_definitions.control_share is 'The segment''s control_share in the pipeline file: the share of its members held out as a control group (customer_segments.is_control); 0 when it has none.';
 
 alter table segment_kpis
     add column control_members                  int8 not null default 0,

@@ -260,11 +260,11 @@ public final class SnapshotPublisher {
         try connection.simpleQuery("""
             create temp table segflow_definitions_in (
                 segmentation_key text, segment_key text, name text, description text,
-                rule text, actions text, is_primary bool, position int4
+                rule text, actions text, is_primary bool, position int4, control_share float8
             ) on commit drop
             """)
         try connection.copyIn("copy pg_temp.segflow_definitions_in from stdin with (format binary)", rows: definitions) { encoder, definition in
-            encoder.beginRow(fieldCount: 8)
+            encoder.beginRow(fieldCount: 9)
             encoder.write(definition.segmentationKey)
             encoder.write(definition.segmentKey)
             encoder.write(definition.name)
@@ -273,11 +273,13 @@ public final class SnapshotPublisher {
             encoder.write(Self.arrayLiteral(definition.actions))
             encoder.write(definition.isPrimary)
             encoder.write(Int32(clamping: definition.position))
+            encoder.write(definition.control?.share ?? 0)
         }
         let inserted = try connection.execute("""
             insert into \(identifier: schema).segment_definitions
-                (as_of, segmentation_key, segment_key, name, description, rule, actions, is_primary, position)
-            select \(asOf)::date, segmentation_key, segment_key, name, description, rule, actions::text[], is_primary, position
+                (as_of, segmentation_key, segment_key, name, description, rule, actions, is_primary, position, control_share)
+            select \(asOf)::date, segmentation_key, segment_key, name, description, rule, actions::text[], is_primary, position,
+                   control_share
             from pg_temp.segflow_definitions_in
             """).affectedRows
         try connection.simpleQuery("drop table pg_temp.segflow_definitions_in")

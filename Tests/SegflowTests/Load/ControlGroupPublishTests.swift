@@ -106,6 +106,10 @@ import Testing
             let n = Double(row[1] ?? "") ?? 0, k = Double(row[2] ?? "") ?? 0, p = row[0] == "loyal" ? 0.3 : 0.5
             #expect(n > 1_000 && abs(k - n * p) <= 4 * (n * p * (1 - p)).squareRoot(), "\(row)")
         }
+        // The definitions record each segment's share.
+        #expect(try connection.texts("""
+            select segment_key, control_share::text from segflow.segment_definitions where as_of = '2024-02-29' order by 1
+            """) == [["email", "0.5"], ["loyal", "0.3"], ["rest", "0"]])
         // The current_* views carry the new columns.
         #expect(try connection.texts("select (count(*) > 0)::text from segflow.current_customer_segments where is_control") == [["true"]])
         #expect(try connection.texts("select (sum(control_members) > 0)::text from segflow.current_segment_kpis") == [["true"]])
