@@ -66,6 +66,11 @@ extension PipelineConfiguration {
                     add("\(segmentPrefix).description", segment.description ?? "")
                     add("\(segmentPrefix).rule", segment.rule.description)
                     add("\(segmentPrefix).actions", segment.actions.map(Self.quote).joined(separator: ","))
+                    // Only when set, so files without control groups keep their recorded hash.
+                    if let control = segment.control {
+                        add("\(segmentPrefix).control_share", Expression.render(control.share))
+                        add("\(segmentPrefix).control_salt", control.salt)
+                    }
                 }
             case .family(let family):
                 add("\(prefix).family", family.featureName)

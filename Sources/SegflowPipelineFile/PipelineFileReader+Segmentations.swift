@@ -8,7 +8,7 @@ extension PipelineFileReader {
         "family", "name_template", "description_template", "actions", "rule", "clusters",
     ]
     private static let familyOnlyKeys = ["name_template", "description_template", "actions", "rule"]
-    private static let segmentKeys = ["key", "name", "description", "rule", "actions"]
+    private static let segmentKeys = ["key", "name", "description", "rule", "actions", "control_share"]
 
     mutating func readSegmentations(_ node: Node) -> [SegmentationDefinition] {
         guard let list = node.sequence, !list.isEmpty else {
@@ -140,6 +140,15 @@ extension PipelineFileReader {
             let name = fields["name"].flatMap { string($0.value, "name") } ?? key.map(Self.title)
             let description = fields["description"].flatMap { string($0.value, "description", allowEmpty: true) }
             let actions = fields["actions"].flatMap { strings($0.value, "actions") } ?? []
+            var control: ControlGroup?
+            if let shareNode = fields["control_share"]?.value, let share = number(shareNode, "control_share") {
+                if share >= 0, share < 1 {
+                    control = share > 0 ? ControlGroup(share: share, salt: controlSalt) : nil
+                } else {
+                    issue("'control_share' must be at least 0 and less than 1 (a share of the members, e.g. 0.1), "
+                        + "not \(shareNode.scalar?.string ?? String(share))", at: shareNode)
+                }
+            }
             var rule: RuleExpression?
             if let ruleNode = fields["rule"]?.value {
                 rule = self.rule(ruleNode, context: "rule of segment '\(key ?? "?")'")
@@ -159,7 +168,7 @@ extension PipelineFileReader {
                 continue
             }
             result.append(SegmentDefinition(key: key, name: name, description: description, rule: rule,
-                                            actions: actions))
+                                            actions: actions, control: control))
         }
         if exclusive, catchAll == nil, let last = list.last {
             issue("exclusive \(label) must end with a catch-all segment (rule: \"true\") so every customer gets one",

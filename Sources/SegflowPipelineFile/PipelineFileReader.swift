@@ -18,6 +18,8 @@ package struct PipelineFileReader {
     private(set) var sources: [SourceName: SourceMapping] = [:]
     /// The output settings as far as they read well (the default schema otherwise).
     private(set) var output = OutputConfiguration()
+    /// `control_salt`, read before the segmentations that use it.
+    var controlSalt = ControlGroup.defaultSalt
 
     init(file: String, yaml: String) {
         self.file = file
@@ -164,7 +166,7 @@ package struct PipelineFileReader {
     mutating func read(_ root: Node) -> PipelineConfiguration? {
         positions = PipelinePositions(root: root)
         let allowed = ["version", "name", "description", "timezone", "base_currency", "sources", "cleaning",
-                       "quality_gates", "output", "models", "segmentations"]
+                       "quality_gates", "output", "models", "control_salt", "segmentations"]
         guard let top = entries(root, allowed: allowed, what: "the pipeline file") else { return nil }
         for required in ["version", "name", "timezone", "base_currency", "segmentations"] where top[required] == nil {
             issue("missing required key '\(required)'", at: root, code: "missing_key")
@@ -207,6 +209,9 @@ package struct PipelineFileReader {
         let gates = top["quality_gates"].map { readQualityGates($0.value) } ?? [:]
         output = top["output"].map { readOutput($0.value) } ?? OutputConfiguration()
         let models = top["models"].map { readModels($0.value) } ?? ModelSettings()
+        if let node = top["control_salt"]?.value, let value = string(node, "control_salt") {
+            controlSalt = value
+        }
         let segmentations = top["segmentations"].map { readSegmentations($0.value) } ?? []
 
         guard issues.isEmpty, let version, let name, let timeZone, let currency else { return nil }

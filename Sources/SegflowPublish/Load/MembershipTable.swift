@@ -18,6 +18,9 @@ struct SegmentCatalog: Sendable {
     private var indexByKey: [Key: Int32] = [:]
     private var segmentationIndexByKey: [String: Int32] = [:]
 
+    /// The index of the pair, or nil when the catalog does not hold it.
+    func existingIndex(of key: Key) -> Int32? { indexByKey[key] }
+
     /// The index of the pair, added if new.
     mutating func index(segmentationKey: String, segmentKey: String) -> Int32 {
         let key = Key(segmentationKey: segmentationKey, segmentKey: segmentKey)
@@ -65,6 +68,8 @@ struct MembershipTable: Sendable {
     var customerIDs: [Int64] = []
     var segments: [Int32] = []
     var isPrimary: [Bool] = []
+    /// In the segment's control group (docs/semantics.md, "Control groups").
+    var isControl: [Bool] = []
 
     var count: Int { customerIDs.count }
 
@@ -72,6 +77,7 @@ struct MembershipTable: Sendable {
         customerIDs.reserveCapacity(capacity)
         segments.reserveCapacity(capacity)
         isPrimary.reserveCapacity(capacity)
+        isControl.reserveCapacity(capacity)
     }
 
     /// Membership indices ordered by (segmentation key, segment key) in byte order, rows
@@ -96,10 +102,11 @@ struct MembershipTable: Sendable {
         return order
     }
 
-    mutating func append(customerID: Int64, segment: Int32, isPrimary primary: Bool) {
+    mutating func append(customerID: Int64, segment: Int32, isPrimary primary: Bool, isControl control: Bool = false) {
         customerIDs.append(customerID)
         segments.append(segment)
         isPrimary.append(primary)
+        isControl.append(control)
     }
 }
 
@@ -190,6 +197,24 @@ struct StagedMemberships: Sendable {
         }
         if orphans > 0 {
             throw SnapshotValidationError(asOf: asOf, problem: "\(orphans) segment memberships name customers without features")
+        }
+    }
+
+    /// Flags the members of control groups: per defined segment with a control group, each
+    /// member whose hash falls below its share (`ControlGroup`). Other memberships stay false.
+    mutating func markControl(_ definitions: [SegmentDefinitionRecord]) {
+        var groups = [(group: ControlGroup, seed: UInt64)?](repeating: nil, count: catalog.keys.count)
+        for definition in definitions {
+            guard let group = definition.control, group.share > 0,
+                  let segment = catalog.existingIndex(of: .init(segmentationKey: definition.segmentationKey,
+                                                                segmentKey: definition.segmentKey))
+            else { continue }
+            groups[Int(segment)] = (group, group.seed(segmentationKey: definition.segmentationKey, segmentKey: definition.segmentKey))
+        }
+        guard groups.contains(where: { $0 != nil }) else { return }
+        for index in 0..<table.count {
+            guard let control = groups[Int(table.segments[index])] else { continue }
+            table.isControl[index] = control.group.isControl(customerID: table.customerIDs[index], seed: control.seed)
         }
     }
 

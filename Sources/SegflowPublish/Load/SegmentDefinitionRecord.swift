@@ -13,6 +13,8 @@ public struct SegmentDefinitionRecord: Sendable, Hashable {
     public var isPrimary: Bool
     /// Order within the segmentation.
     public var position: Int
+    /// The segment's control group, or nil (docs/semantics.md, "Control groups").
+    public var control: ControlGroup?
 
     public init(
         segmentationKey: String,
@@ -22,7 +24,8 @@ public struct SegmentDefinitionRecord: Sendable, Hashable {
         rule: String? = nil,
         actions: [String] = [],
         isPrimary: Bool,
-        position: Int
+        position: Int,
+        control: ControlGroup? = nil
     ) {
         self.segmentationKey = segmentationKey
         self.segmentKey = segmentKey
@@ -32,6 +35,7 @@ public struct SegmentDefinitionRecord: Sendable, Hashable {
         self.actions = actions
         self.isPrimary = isPrimary
         self.position = position
+        self.control = control
     }
 }
 
@@ -49,7 +53,8 @@ extension SegmentDefinitionRecord {
                     rule: segment.rule,
                     actions: segment.actions,
                     isPrimary: segmentation.isPrimary,
-                    position: index + 1
+                    position: index + 1,
+                    control: segment.control
                 )
             }
         }

@@ -50,12 +50,18 @@ struct SnapshotComparisons {
         }
 
         /// round(revenue_30d / orders_30d, 2), half away from zero, in cents; nil when orders_30d = 0.
-        var aov30dCents: Int64? {
-            guard orders30d != 0 else { return nil }
-            let quotient = revenueCents / orders30d
-            let remainder = revenueCents % orders30d
-            guard remainder.magnitude * 2 >= orders30d.magnitude else { return quotient }
-            return quotient + ((revenueCents < 0) == (orders30d < 0) ? 1 : -1)
+        var aov30dCents: Int64? { Self.roundedCents(revenueCents, per: orders30d) }
+
+        /// round(revenue_30d / members, 2), half away from zero, in cents; nil without members.
+        var revenuePerMember30dCents: Int64? { Self.roundedCents(revenueCents, per: members) }
+
+        /// round(cents / divisor, 2) like PostgreSQL's round(numeric, 2): half away from zero; nil when divisor = 0.
+        static func roundedCents(_ cents: Int64, per divisor: Int64) -> Int64? {
+            guard divisor != 0 else { return nil }
+            let quotient = cents / divisor
+            let remainder = cents % divisor
+            guard remainder.magnitude * 2 >= divisor.magnitude else { return quotient }
+            return quotient + ((cents < 0) == (divisor < 0) ? 1 : -1)
         }
 
         var conversionRate30d: Double? { sessions30d == 0 ? nil : Double(orders30d) / Double(sessions30d) }
@@ -120,6 +126,9 @@ struct SnapshotComparisons {
         var segmentationKey: String
         var segmentKey: String
         var totals: Totals
+        /// The members outside / inside the segment's control group (together: `totals`).
+        var treatment: Totals
+        var control: Totals
         var joined: Int64?
         var left: Int64?
     }
@@ -192,9 +201,17 @@ struct SnapshotComparisons {
         }
         let segmentCount = catalog.keys.count
         var totals = [Totals](repeating: Totals(), count: segmentCount)
+        var treatment = totals
+        var control = totals
         for index in 0..<staged.table.count {
-            let segment = staged.table.segments[index]
-            totals[Int(segment)].add(row: Int(staged.rows[index]), measures)
+            let segment = Int(staged.table.segments[index])
+            let row = Int(staged.rows[index])
+            totals[segment].add(row: row, measures)
+            if staged.table.isControl[index] {
+                control[segment].add(row: row, measures)
+            } else {
+                treatment[segment].add(row: row, measures)
+            }
         }
         for (segment, total) in totals.enumerated() where total.members > 0 { list(Int32(segment)) }
 
@@ -210,7 +227,8 @@ struct SnapshotComparisons {
             let key = catalog.keys[Int(segment)]
             return SegmentRow(
                 segmentationKey: key.segmentationKey, segmentKey: key.segmentKey,
-                totals: totals[Int(segment)], joined: joined?[Int(segment)], left: left?[Int(segment)]
+                totals: totals[Int(segment)], treatment: treatment[Int(segment)], control: control[Int(segment)],
+                joined: joined?[Int(segment)], left: left?[Int(segment)]
             )
         }
         transitions = Self.countTransitions(now: staged.table, before: previous?.memberships, catalog: catalog)

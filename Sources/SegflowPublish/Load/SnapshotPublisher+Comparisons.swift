@@ -99,17 +99,18 @@ extension SnapshotPublisher {
         memberships.reserveCapacity(expected)
         var cache: [Int: [(Int32, [UInt8], [UInt8])]] = [:]
         try connection.copyOut(
-            "copy (select customer_id, segmentation_key, segment_key, is_primary from \(segments)) to stdout (format binary)"
+            "copy (select customer_id, segmentation_key, segment_key, is_primary, is_control from \(segments)) to stdout (format binary)"
         ) { row in
             let segment = row.withBytes(1) { segmentation in
                 row.withBytes(2) { segment in
                     catalog.index(segmentationKey: segmentation, segmentKey: segment, cache: &cache)
                 }
             }
-            guard let customerID = try row.int64(0), let segment = segment ?? nil, let isPrimary = try row.bool(3) else {
+            guard let customerID = try row.int64(0), let segment = segment ?? nil, let isPrimary = try row.bool(3),
+                  let isControl = try row.bool(4) else {
                 throw SnapshotValidationError(asOf: asOf, problem: "a segment membership has a null key")
             }
-            memberships.append(customerID: customerID, segment: segment, isPrimary: isPrimary)
+            memberships.append(customerID: customerID, segment: segment, isPrimary: isPrimary, isControl: isControl)
         }
         return memberships
     }
@@ -135,11 +136,14 @@ extension SnapshotPublisher {
             copy \(quotedSchema).segment_kpis (
                 as_of, segmentation_key, segment_key, members, share, members_joined, members_left,
                 buyers, revenue_30d, orders_30d, aov_30d, conversion_rate_30d, repeat_purchase_rate,
-                cart_abandonment_rate_90d, avg_csat, discounted_order_share
+                cart_abandonment_rate_90d, avg_csat, discounted_order_share,
+                control_members, treatment_revenue_per_member_30d, control_revenue_per_member_30d,
+                treatment_conversion_rate_30d, control_conversion_rate_30d,
+                treatment_repeat_purchase_rate, control_repeat_purchase_rate
             ) from stdin with (format binary)
             """, rows: comparisons.segments
         ) { encoder, segment in
-            encoder.beginRow(fieldCount: 16)
+            encoder.beginRow(fieldCount: 23)
             encoder.write(asOf)
             encoder.write(segment.segmentationKey)
             encoder.write(segment.segmentKey)
@@ -148,6 +152,13 @@ extension SnapshotPublisher {
             encoder.write(segment.joined)
             encoder.write(segment.left)
             writeMeasures(segment.totals, into: &encoder)
+            encoder.write(segment.control.members)
+            encoder.writeNumeric(scaled: segment.treatment.revenuePerMember30dCents, scale: 2)
+            encoder.writeNumeric(scaled: segment.control.revenuePerMember30dCents, scale: 2)
+            encoder.write(segment.treatment.conversionRate30d)
+            encoder.write(segment.control.conversionRate30d)
+            encoder.write(segment.treatment.repeatPurchaseRate)
+            encoder.write(segment.control.repeatPurchaseRate)
         }
         rows += try connection.copyIn("""
             copy \(quotedSchema).kpi_snapshots (

@@ -69,6 +69,7 @@ public final class SnapshotPublisher {
         var staged: StagedMemberships?
         try step.run("validate") {
             staged = try StagedMemberships(snapshot.memberships, customerIDs: snapshot.features.customerIDs, asOf: asOf)
+            staged?.markControl(snapshot.segmentDefinitions)
             return nil
         }
         guard let staged else { throw SnapshotValidationError(asOf: asOf, problem: "memberships were not read") }
@@ -219,19 +220,20 @@ public final class SnapshotPublisher {
         let memberships = staged.table
         let keys = staged.catalog.keys
         let rows = try connection.copyIn(
-            "copy \(table.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary) from stdin with (format binary, freeze)"
+            "copy \(table.qualifiedStaging) (as_of, customer_id, segmentation_key, segment_key, is_primary, is_control) from stdin with (format binary, freeze)"
         ) { stream in
             try EncodedChunkPipeline.run(
                 produce: { emit in
                     var encoder = BinaryCopyEncoder(capacity: 1 << 20 + 1 << 16)
                     for index in memberships.orderedBySegment(keys: keys) {
                         let key = keys[Int(memberships.segments[Int(index)])]
-                        encoder.beginRow(fieldCount: 5)
+                        encoder.beginRow(fieldCount: 6)
                         encoder.write(asOf)
                         encoder.write(memberships.customerIDs[Int(index)])
                         encoder.write(key.segmentationKey)
                         encoder.write(key.segmentKey)
                         encoder.write(memberships.isPrimary[Int(index)])
+                        encoder.write(memberships.isControl[Int(index)])
                         if encoder.byteCount >= 1 << 20 {
                             guard emit(encoder.buffer) else { return }
                             encoder.removeAll()
@@ -258,11 +260,11 @@ public final class SnapshotPublisher {
         try connection.simpleQuery("""
             create temp table segflow_definitions_in (
                 segmentation_key text, segment_key text, name text, description text,
-                rule text, actions text, is_primary bool, position int4
+                rule text, actions text, is_primary bool, position int4, control_share float8
             ) on commit drop
             """)
         try connection.copyIn("copy pg_temp.segflow_definitions_in from stdin with (format binary)", rows: definitions) { encoder, definition in
-            encoder.beginRow(fieldCount: 8)
+            encoder.beginRow(fieldCount: 9)
             encoder.write(definition.segmentationKey)
             encoder.write(definition.segmentKey)
             encoder.write(definition.name)
@@ -271,11 +273,13 @@ public final class SnapshotPublisher {
             encoder.write(Self.arrayLiteral(definition.actions))
             encoder.write(definition.isPrimary)
             encoder.write(Int32(clamping: definition.position))
+            encoder.write(definition.control?.share ?? 0)
         }
         let inserted = try connection.execute("""
             insert into \(identifier: schema).segment_definitions
-                (as_of, segmentation_key, segment_key, name, description, rule, actions, is_primary, position)
-            select \(asOf)::date, segmentation_key, segment_key, name, description, rule, actions::text[], is_primary, position
+                (as_of, segmentation_key, segment_key, name, description, rule, actions, is_primary, position, control_share)
+            select \(asOf)::date, segmentation_key, segment_key, name, description, rule, actions::text[], is_primary, position,
+                   control_share
             from pg_temp.segflow_definitions_in
             """).affectedRows
         try connection.simpleQuery("drop table pg_temp.segflow_definitions_in")

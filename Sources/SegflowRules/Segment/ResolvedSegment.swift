@@ -9,14 +9,17 @@ public struct ResolvedSegment: Sendable, Hashable {
     public var value: String?
     /// The rule as written (the family filter for family segments), for reports.
     public var rule: String?
+    /// The control group held out of its members, or nil.
+    public var control: ControlGroup?
 
     public init(key: String, name: String, description: String? = nil, actions: [String] = [],
-                value: String? = nil, rule: String? = nil) {
+                value: String? = nil, rule: String? = nil, control: ControlGroup? = nil) {
         self.key = key
         self.name = name
         self.description = description
         self.actions = actions
         self.value = value
         self.rule = rule
+        self.control = control
     }
 }

@@ -98,7 +98,7 @@ public struct SegmentAssigner: Sendable {
             case .segments(let segments):
                 let resolved = segments.map {
                     ResolvedSegment(key: $0.key, name: $0.name, description: $0.description, actions: $0.actions,
-                                    rule: $0.rule.source)
+                                    rule: $0.rule.source, control: $0.control)
                 }
                 let memberships: SegmentationResult.Memberships = segmentation.isExclusive
                     ? .exclusive(perRow[index])

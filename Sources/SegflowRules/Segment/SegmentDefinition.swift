@@ -6,12 +6,16 @@ public struct SegmentDefinition: Sendable, Hashable {
     public var rule: RuleExpression
     /// Suggested marketing actions.
     public var actions: [String]
+    /// The control group held out of its members (`control_share` > 0), or nil.
+    public var control: ControlGroup?
 
-    public init(key: String, name: String, description: String? = nil, rule: RuleExpression, actions: [String] = []) {
+    public init(key: String, name: String, description: String? = nil, rule: RuleExpression, actions: [String] = [],
+                control: ControlGroup? = nil) {
         self.key = key
         self.name = name
         self.description = description
         self.rule = rule
         self.actions = actions
+        self.control = control
     }
 }

@@ -241,11 +241,14 @@ import Yams
                 values ('2024-01-31', gen_random_uuid(), 'old', 2, 2, 0)
             """)
         let features = try connection.texts("select * from segflow.customer_features order by customer_id")
-        let segments = try connection.texts("select * from segflow.customer_segments order by customer_id")
+        // The columns of version 6 (migration 0013 adds is_control, false for existing rows).
+        let segmentColumns = "as_of, customer_id, segmentation_key, segment_key, is_primary"
+        let segments = try connection.texts("select \(unescaped: segmentColumns) from segflow.customer_segments order by customer_id")
 
         try SchemaMigrator(connection: connection, logger: logger).migrate()
         #expect(try connection.texts("select * from segflow.customer_features order by customer_id") == features)
-        #expect(try connection.texts("select * from segflow.customer_segments order by customer_id") == segments)
+        #expect(try connection.texts("select \(unescaped: segmentColumns) from segflow.customer_segments order by customer_id") == segments)
+        #expect(try connection.texts("select count(*)::text from segflow.customer_segments where is_control") == [["0"]])
 
         // A snapshot published now goes to the partitions schema too, and reads the moved one back.
         try SnapshotPublisher(connection: connection, logger: logger).publish(KPIExample.februarySnapshot())

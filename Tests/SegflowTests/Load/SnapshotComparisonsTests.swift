@@ -54,11 +54,15 @@ import Testing
             features.set("cart_abandonments_90d", carts)
             features.set("avg_csat", csat)
             features.set("discounted_order_share", discount)
+            // Control groups on two segments (one of them overlapping), so the oracle checks the split too.
             var definitions = lifecycle.enumerated().map { position, key in
-                SegmentDefinitionRecord(segmentationKey: "lifecycle", segmentKey: key, name: key, isPrimary: true, position: position + 1)
+                SegmentDefinitionRecord(segmentationKey: "lifecycle", segmentKey: key, name: key, isPrimary: true, position: position + 1,
+                                        control: key == "loyal" ? ControlGroup(share: 0.3) : nil)
             }
-            definitions.append(.init(segmentationKey: "lifecycle", segmentKey: "empty", name: "Empty", isPrimary: true, position: 9))
-            definitions.append(.init(segmentationKey: "channel", segmentKey: "email", name: "Email", isPrimary: false, position: 1))
+            definitions.append(.init(segmentationKey: "lifecycle", segmentKey: "empty", name: "Empty", isPrimary: true, position: 9,
+                                     control: ControlGroup(share: 0.5)))
+            definitions.append(.init(segmentationKey: "channel", segmentKey: "email", name: "Email", isPrimary: false, position: 1,
+                                     control: ControlGroup(share: 0.5)))
             return OutputSnapshot(asOf: asOf, runID: RunID(), configHash: "h", features: features.columns,
                                   segmentDefinitions: definitions, memberships: memberships)
         }
@@ -102,6 +106,8 @@ import Testing
         let fromSwift = try comparisonRows(inOrder, asOf: february.asOf)
         let januaryRows = try comparisonRows(inOrder, asOf: january.asOf)
         #expect(fromSwift[0].count > 6 && fromSwift[2].count > 10)
+        // Control groups were drawn (column 16: control_members), so the oracle compares the split too.
+        #expect(fromSwift[0].contains { $0[2] == "loyal" && $0[16] != "0" } && fromSwift[0].contains { $0[2] == "email" && $0[16] != "0" })
         // The segment that only lost members is listed, with everyone gone.
         #expect(fromSwift[0].contains { $0[1] == "channel" && $0[2] == "sms" && $0[3] == "0" && $0[6] != "0" })
         #expect(try comparisonRows(readBack, asOf: february.asOf) == fromSwift)
