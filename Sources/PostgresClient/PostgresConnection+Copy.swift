@@ -9,29 +9,9 @@ extension PostgresConnection {
     /// COPY takes no bind parameters: only values the caller formats itself may go into the text.
     @discardableResult
     public func copyOut(_ sql: String, _ body: (BinaryCopyRow) throws -> Void) throws -> Int {
-        let handle = try startCopy(sql, expecting: PGRES_COPY_OUT, statement: "COPY … TO STDOUT")
-
         var decoder = BinaryCopyDecoder()
         defer { decoder.deallocate() }
-        var rows = 0
-        var failure: Error?
-        while true {
-            var buffer: UnsafeMutablePointer<CChar>?
-            let length = PQgetCopyData(handle, &buffer, 0)
-            guard length > 0, let buffer else { break }
-            defer { PQfreemem(buffer) }
-            guard failure == nil else { continue }
-            do {
-                rows += try decoder.feed(UnsafeRawBufferPointer(start: buffer, count: Int(length)), body)
-            } catch {
-                failure = error
-                // Stop the server instead of reading the rest of a large table.
-                try? makeCanceller().cancel()
-            }
-        }
-        let serverError = drainResults(query: sql)
-        if let failure { throw failure }
-        if let serverError { throw serverError }
+        let rows = try receiveCopyOut(sql) { try decoder.feed($0, body) }
         if !decoder.finished || decoder.hasPartialRow {
             throw PostgresError(code: .decoding, message: "COPY stream ended without its trailer", query: sql)
         }

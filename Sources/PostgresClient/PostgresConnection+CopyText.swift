@@ -10,8 +10,19 @@ extension PostgresConnection {
     /// only values the caller formats itself may go into the text.
     @discardableResult
     public func copyOutBytes(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        try receiveCopyOut(sql) { bytes in
+            try body(bytes)
+            return 1
+        }
+    }
+
+    /// The COPY-out loop both readers share: starts `sql`, hands `chunk` each message libpq
+    /// delivers (one row) and sums what it returns. If `chunk` throws, the statement is cancelled
+    /// (rather than reading the rest of a large table), the stream drained and the error rethrown
+    /// after any server error is collected.
+    func receiveCopyOut(_ sql: String, _ chunk: (UnsafeRawBufferPointer) throws -> Int) throws -> Int {
         let handle = try startCopy(sql, expecting: PGRES_COPY_OUT, statement: "COPY … TO STDOUT")
-        var rows = 0
+        var total = 0
         var failure: Error?
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
@@ -20,8 +31,7 @@ extension PostgresConnection {
             defer { PQfreemem(buffer) }
             guard failure == nil else { continue }
             do {
-                try body(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
-                rows += 1
+                total += try chunk(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
             } catch {
                 failure = error
                 try? makeCanceller().cancel()
@@ -30,6 +40,6 @@ extension PostgresConnection {
         let serverError = drainResults(query: sql)
         if let failure { throw failure }
         if let serverError { throw serverError }
-        return rows
+        return total
     }
 }
